@@ -1,0 +1,95 @@
+import { checkKey, checkTags, checkTtl, type PutOptions } from '../options.js';
+import type { CacheStats, Request } from '../protocol.js';
+import type { Connection } from './connection.js';
+
+/**
+ * The page's handle on a cache. Every method but `peek` is a message to the worker that owns the entries;
+ * the calls of one task travel together.
+ */
+export class TabCache<V = unknown> {
+  readonly #connection: Connection;
+
+  /** @internal Use `createCache`. */
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /** The value stored under `key`, or undefined when there is none (a stored `undefined` is a hit). */
+  get(key: string): Promise<V | undefined> {
+    return this.#keyed({ op: 'get', key }) as Promise<V | undefined>;
+  }
+
+  /** Stores `value` under `key`; resolves once the worker holds it. */
+  put(key: string, value: V, options: PutOptions = {}): Promise<void> {
+    try {
+      checkKey(key);
+      checkTtl(options.ttl, 'ttl');
+      checkTags(options.tags);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const ttl = options.ttl === Infinity ? Infinity : options.ttl;
+    return this.#connection.send({ op: 'put', key, value, ttl, tags: options.tags }) as Promise<void>;
+  }
+
+  /** Whether a fresh entry is stored under `key`. Not counted as a read. */
+  has(key: string): Promise<boolean> {
+    return this.#keyed({ op: 'has', key }) as Promise<boolean>;
+  }
+
+  /** Removes the entry under `key`; resolves to whether there was one. */
+  delete(key: string): Promise<boolean> {
+    return this.#keyed({ op: 'delete', key }) as Promise<boolean>;
+  }
+
+  clear(): Promise<void> {
+    return this.#connection.send({ op: 'clear' }) as Promise<void>;
+  }
+
+  keys(): Promise<string[]> {
+    return this.#connection.send({ op: 'keys' }) as Promise<string[]>;
+  }
+
+  size(): Promise<number> {
+    return this.#connection.send({ op: 'size' }) as Promise<number>;
+  }
+
+  stats(): Promise<CacheStats> {
+    return this.#connection.send({ op: 'stats' }) as Promise<CacheStats>;
+  }
+
+  /**
+   * Resolves once every earlier write is durable. Until the IndexedDB tier lands there is nothing to wait
+   * for beyond the worker holding the writes, so it resolves after one round trip.
+   */
+  flush(): Promise<void> {
+    return this.#connection.send({ op: 'flush' }) as Promise<void>;
+  }
+
+  /**
+   * The value under `key` without waiting, or undefined. Answered from shared memory on cross-origin-isolated
+   * pages once that fast path lands; until then it always returns undefined.
+   */
+  peek(key: string): V | undefined {
+    checkKey(key);
+    return undefined;
+  }
+
+  /** Lets earlier calls finish, then stops the worker. Later calls reject with a CacheClosedError. */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #keyed(request: Request & { key: string }): Promise<unknown> {
+    try {
+      checkKey(request.key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#connection.send(request);
+  }
+}

@@ -1,0 +1,39 @@
+import type { WireError } from './protocol.js';
+
+/** Every error that tabcache itself raises carries this prefix, so that logs say where it came from. */
+export const PREFIX = 'tabcache: ';
+
+/** A call could not be answered because the worker that owns the cache stopped. */
+export class WorkerGoneError extends Error {
+  override name = 'WorkerGoneError';
+}
+
+/** A call was made on a cache after `close()`. */
+export class CacheClosedError extends Error {
+  override name = 'CacheClosedError';
+}
+
+export function toWire(error: unknown): WireError {
+  if (error instanceof Error || error instanceof DOMException) {
+    return { name: error.name, message: error.message };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+const rebuilders: Record<string, new (message: string) => Error> = {
+  TypeError,
+  RangeError,
+  SyntaxError,
+  WorkerGoneError,
+  CacheClosedError,
+};
+
+/** Rebuilds an error that crossed the boundary, as the same class where it is one we know. */
+export function fromWire({ name, message }: WireError): Error {
+  const Known = rebuilders[name];
+  if (Known) return new Known(message);
+  if (name === 'DataCloneError' || name === 'QuotaExceededError') return new DOMException(message, name);
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}

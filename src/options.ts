@@ -1,0 +1,132 @@
+import { PREFIX } from './errors.js';
+import type { BuiltinPolicy, PolicyName, StoreConfig } from './protocol.js';
+
+// The policies a worker of tabcache's own knows; kept here so that the page checks names without loading them.
+export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = ['lru'];
+
+/** Options of `createCache`. Every one has a default; the cache is always bounded. */
+export interface CacheOptions {
+  /**
+   * Names the cache: caches with one name share their entries across the tabs of an origin.
+   * @default 'default'
+   */
+  name?: string;
+  /**
+   * Eviction policy of the memory tier. A worker of your own may register other names.
+   * @default 'lru'
+   */
+  policy?: PolicyName;
+  /**
+   * Most entries held in memory: a positive integer. There is no unbounded cache.
+   * @default 1000
+   */
+  capacity?: number;
+  /**
+   * Most bytes held in memory, by an estimate of each value's size. Bounds memory along with `capacity`.
+   * @default undefined (bounded by `capacity` alone)
+   */
+  maxBytes?: number;
+  /**
+   * Time to live of an entry in milliseconds, unless `put` gives its own; `Infinity` for none.
+   * @default Infinity
+   */
+  ttl?: number;
+  /**
+   * The worker that owns the cache: a Worker you started with `serve()` from `tabcache/worker`, or the URL of a
+   * module that calls it. A new one is started from the URL after a crash; a Worker you pass cannot be.
+   * @default tabcache's own worker
+   */
+  worker?: Worker | URL | string;
+}
+
+/** Options of one `put`. */
+export interface PutOptions {
+  /** Time to live of this entry in milliseconds; `Infinity` for none. @default the cache's `ttl` */
+  ttl?: number;
+  /** Tags to invalidate the entry by. @default none */
+  tags?: readonly string[];
+}
+
+const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker']);
+
+/** Checks the options a page gives and fills in the defaults. Throws a TypeError or RangeError naming the option. */
+export function resolveOptions(options: CacheOptions = {}): StoreConfig & { worker: CacheOptions['worker'] } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${PREFIX}options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`${PREFIX}unknown option '${key}'`);
+  }
+  const { worker } = options;
+  if (worker !== undefined && !(typeof worker === 'string' || worker instanceof URL || isWorkerLike(worker))) {
+    throw new TypeError(`${PREFIX}option 'worker' must be a Worker, a URL or a string, got ${describe(worker)}`);
+  }
+  return {
+    ...validateStoreConfig({
+      name: options.name ?? 'default',
+      policy: options.policy ?? 'lru',
+      capacity: options.capacity ?? 1000,
+      maxBytes: options.maxBytes,
+      ttl: options.ttl === Infinity ? undefined : options.ttl,
+    }, worker === undefined ? BUILTIN_POLICIES : undefined),
+    worker,
+  };
+}
+
+/**
+ * Checks a store configuration, on the page and again in the worker. `policies` lists the names that are
+ * known; undefined when the page cannot know them because the worker is the app's own.
+ */
+export function validateStoreConfig(config: StoreConfig, policies: readonly string[] | undefined): StoreConfig {
+  const { name, policy, capacity, maxBytes, ttl } = config;
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`${PREFIX}option 'name' must be a non-empty string, got ${describe(name)}`);
+  }
+  if (typeof policy !== 'string') {
+    throw new TypeError(`${PREFIX}option 'policy' must be a string, got ${describe(policy)}`);
+  }
+  if (policies && !policies.includes(policy)) {
+    throw new RangeError(`${PREFIX}option 'policy' is '${policy}', which is not one of: ${policies.join(', ')}`);
+  }
+  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 1) {
+    throw new RangeError(`${PREFIX}option 'capacity' must be a positive integer, got ${describe(capacity)}`);
+  }
+  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes > 0))) {
+    throw new RangeError(`${PREFIX}option 'maxBytes' must be a positive number, got ${describe(maxBytes)}`);
+  }
+  checkTtl(ttl, 'ttl');
+  return { name, policy, capacity, maxBytes, ttl };
+}
+
+/** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */
+export function checkTtl(ttl: unknown, option: string): asserts ttl is number | undefined {
+  if (ttl === undefined) return;
+  if (typeof ttl !== 'number' || Number.isNaN(ttl)) {
+    throw new TypeError(`${PREFIX}option '${option}' must be a number of milliseconds, got ${describe(ttl)}`);
+  }
+  if (!(ttl > 0)) {
+    throw new RangeError(`${PREFIX}option '${option}' must be a positive number of milliseconds or Infinity, got ${ttl}`);
+  }
+}
+
+export function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw new TypeError(`${PREFIX}keys are strings, got ${describe(key)}`);
+}
+
+export function checkTags(tags: unknown): asserts tags is readonly string[] | undefined {
+  if (tags === undefined) return;
+  if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) {
+    throw new TypeError(`${PREFIX}option 'tags' must be an array of strings, got ${describe(tags)}`);
+  }
+}
+
+function isWorkerLike(value: unknown): value is Worker {
+  return typeof value === 'object' && value !== null && 'postMessage' in value && 'terminate' in value;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return `${typeof value} ${String(value)}`;
+}

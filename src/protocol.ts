@@ -1,0 +1,73 @@
+// The wire contract between a client and the worker that owns the cache. Types only: both sides import
+// it, and nothing here exists at run time.
+
+/** The built-in eviction policies. A worker of your own can register more through `serve({ policies })`. */
+export type BuiltinPolicy = 'lru' | 'lfu' | 'ttl' | 'lru-ttl' | 'tinylfu';
+
+/** A policy name: a built-in one, or one registered by a worker of your own. */
+export type PolicyName = BuiltinPolicy | (string & {});
+
+/** What the worker needs to build its store; the page-only options (worker, persist callbacks) stay behind. */
+export interface StoreConfig {
+  name: string;
+  policy: PolicyName;
+  capacity: number;
+  maxBytes: number | undefined;
+  ttl: number | undefined;
+}
+
+/** One operation. Operations issued in the same task travel together in one message, in order. */
+export type Request =
+  | { op: 'get'; key: string }
+  | { op: 'put'; key: string; value: unknown; ttl: number | undefined; tags: readonly string[] | undefined }
+  | { op: 'has'; key: string }
+  | { op: 'delete'; key: string }
+  | { op: 'clear' }
+  | { op: 'keys' }
+  | { op: 'size' }
+  | { op: 'stats' }
+  | { op: 'flush' };
+
+export type Op = Request['op'];
+
+/** An error as it crosses the boundary: the receiving side rebuilds it with the same name and message. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+/** The answer to one request, at the same index of the batch. */
+export type Reply = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+/** Counters and sizes of one cache, as `cache.stats()` returns them. */
+export interface CacheStats {
+  name: string;
+  policy: PolicyName;
+  /** Entries held in memory now. */
+  size: number;
+  capacity: number;
+  /** Estimated bytes held in memory now. */
+  bytes: number;
+  maxBytes: number | undefined;
+  hits: number;
+  misses: number;
+  /** hits / (hits + misses), 0 before the first read. */
+  hitRatio: number;
+  puts: number;
+  deletes: number;
+  /** Entries removed to make room. */
+  evictions: number;
+  /** Entries removed because their time to live ran out. */
+  expirations: number;
+}
+
+/** What the worker exposes over comlink. */
+export interface WorkerApi {
+  /**
+   * Builds the store (or checks that the one already built matches), and holds the Web Lock named
+   * `aliveLock` for the worker's whole life so that a client can tell when it dies.
+   */
+  open(config: StoreConfig, aliveLock: string): Promise<void>;
+  /** Runs a batch of requests in order and answers each one. */
+  run(batch: readonly Request[]): Reply[];
+}

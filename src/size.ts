@@ -1,0 +1,46 @@
+/**
+ * Estimates the bytes a structured-cloned value holds, for `maxBytes`. Strings count two bytes a character,
+ * binary data its byte length; containers add a small overhead per slot. Shared or cyclic parts count once.
+ */
+export function sizeOf(value: unknown): number {
+  return measure(value, new Set());
+}
+
+const SLOT = 8;
+
+function measure(value: unknown, seen: Set<object>): number {
+  switch (typeof value) {
+    case 'string':
+      return 16 + value.length * 2;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return SLOT;
+    case 'bigint':
+      return 16 + Math.ceil(value.toString(16).length / 2);
+    case 'object':
+      break;
+    default:
+      return SLOT;
+  }
+  if (value === null) return SLOT;
+  if (seen.has(value)) return SLOT;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return 48 + value.byteLength;
+  if (value instanceof ArrayBuffer) return 32 + value.byteLength;
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return 64 + value.size;
+  if (value instanceof Date || value instanceof RegExp) return 32;
+  let total = 32;
+  if (value instanceof Map) {
+    for (const [k, v] of value) total += SLOT * 2 + measure(k, seen) + measure(v, seen);
+    return total;
+  }
+  if (value instanceof Set || Array.isArray(value)) {
+    for (const v of value) total += SLOT + measure(v, seen);
+    return total;
+  }
+  for (const key of Object.keys(value)) {
+    total += SLOT + 16 + key.length * 2 + measure((value as Record<string, unknown>)[key], seen);
+  }
+  return total;
+}
