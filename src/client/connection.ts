@@ -85,7 +85,7 @@ export class Connection {
     session.opened
       .then(() => session.remote.run(calls.map((call) => call.request)))
       .then(settle, (error: Error) => {
-        if (error.name !== 'DataCloneError') return fail(error);
+        if (error.name !== 'DataCloneError') return fail(fromWire(error));
         // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
         for (const call of calls) session.inFlight.delete(call);
         if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
@@ -111,7 +111,7 @@ export class Connection {
     };
     // A worker that cannot open the store (a bad option, an unknown policy) is ended: the next call tries anew.
     session.opened.catch((error: Error) => {
-      end(error);
+      end(fromWire(error));
       link.close();
     });
     void link.gone.then((reason) =>
