@@ -23,6 +23,7 @@ export type Request =
   | { op: 'has'; key: string }
   | { op: 'delete'; key: string }
   | { op: 'clear' }
+  | { op: 'invalidateTags'; tags: readonly string[] }
   | { op: 'keys' }
   | { op: 'size' }
   | { op: 'stats' }

@@ -116,6 +116,20 @@ export class Store {
     this.#policy.clear();
   }
 
+  /**
+   * Deletes every entry carrying one of `tags` and returns their keys. A scan of the held entries: tag
+   * invalidation is rare next to reads, and the memory tier is bounded.
+   */
+  deleteTagged(tags: readonly string[]): string[] {
+    const wanted = new Set(tags);
+    const deleted: string[] = [];
+    for (const [key, slot] of this.#slots) {
+      if (this.#tags[slot]?.some((tag) => wanted.has(tag))) deleted.push(key);
+    }
+    for (const key of deleted) this.delete(key);
+    return deleted;
+  }
+
   /** The keys held and fresh, in no particular order. */
   keys(): string[] {
     const now = this.#now();

@@ -46,6 +46,16 @@ export class TabCache<V = unknown> {
     return this.#connection.send({ op: 'clear' }) as Promise<void>;
   }
 
+  /** Deletes every entry put with one of `tags`; resolves to how many there were. */
+  invalidateTags(tags: readonly string[]): Promise<number> {
+    try {
+      checkTags(tags);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#connection.send({ op: 'invalidateTags', tags }) as Promise<number>;
+  }
+
   keys(): Promise<string[]> {
     return this.#connection.send({ op: 'keys' }) as Promise<string[]>;
   }

@@ -66,6 +66,9 @@ export class Host implements WorkerApi {
         return store.delete(request.key);
       case 'clear':
         return store.clear();
+      case 'invalidateTags':
+        checkTags(request.tags);
+        return store.deleteTagged(request.tags ?? []).length;
       case 'keys':
         return store.keys();
       case 'size':

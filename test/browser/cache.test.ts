@@ -103,6 +103,16 @@ describe('createCache in a real worker', () => {
     await expect(cache.flush()).resolves.toBeUndefined();
   });
 
+  it('invalidates entries by tag', async () => {
+    const cache = make();
+    await cache.put('user:1', 'ann', { tags: ['users'] });
+    await cache.put('user:2', 'bob', { tags: ['users', 'admins'] });
+    await cache.put('config', 'x');
+    expect(await cache.invalidateTags(['users'])).toBe(2);
+    expect(await cache.keys()).toEqual(['config']);
+    await expect(cache.invalidateTags('users' as unknown as string[])).rejects.toThrow(TypeError);
+  });
+
   it('peek returns undefined until the shared-memory path exists', async () => {
     const cache = make();
     await cache.put('a', 1);
