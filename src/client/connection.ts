@@ -14,6 +14,8 @@ interface Session {
   link: Link;
   remote: Remote<WorkerApi>;
   opened: Promise<void>;
+  /** Set once `opened` has resolved, so that later batches skip a promise hop. */
+  ready: boolean;
   /** Calls sent and not yet answered; rejected together if the worker dies. */
   inFlight: Set<Call>;
 }
@@ -82,15 +84,15 @@ export class Connection {
     const fail = (error: Error) => {
       for (const call of calls) if (session.inFlight.delete(call)) call.reject(error);
     };
-    session.opened
-      .then(() => session.remote.run(calls.map((call) => call.request)))
-      .then(settle, (error: Error) => {
-        if (error.name !== 'DataCloneError') return fail(fromWire(error));
-        // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
-        for (const call of calls) session.inFlight.delete(call);
-        if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
-        else for (const call of calls) call.reject(cloneError(call.request, error));
-      });
+    const requests = calls.map((call) => call.request);
+    const replies = session.ready ? session.remote.run(requests) : session.opened.then(() => session.remote.run(requests));
+    replies.then(settle, (error: Error) => {
+      if (error.name !== 'DataCloneError') return fail(fromWire(error));
+      // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
+      for (const call of calls) session.inFlight.delete(call);
+      if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
+      else for (const call of calls) call.reject(cloneError(call.request, error));
+    });
   }
 
   #start(): Session {
@@ -101,7 +103,11 @@ export class Connection {
       link,
       remote,
       inFlight: new Set(),
-      opened: remote.open(this.#config, aliveLock).then(() => link.watch(aliveLock)),
+      ready: false,
+      opened: remote.open(this.#config, aliveLock).then(() => {
+        session.ready = true;
+        link.watch(aliveLock);
+      }),
     };
     this.#session = session;
     const end = (error: Error) => {
