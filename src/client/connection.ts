@@ -1,4 +1,4 @@
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import { createEndpoint, releaseProxy, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
 import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import type { Link, LinkFactory } from './link.js';
@@ -9,10 +9,12 @@ interface Call {
   reject(error: Error): void;
 }
 
-/** One worker's life, from spawn to death. */
+/** One worker's life as this client sees it, from link to death. */
 interface Session {
-  link: Link;
-  remote: Remote<WorkerApi>;
+  /** Set once the link is made (a frame's link waits for the page to answer). */
+  link: Link | undefined;
+  remote: Remote<WorkerApi> | undefined;
+  /** Resolves once the worker has opened the store for this client. */
   opened: Promise<void>;
   /** Set once `opened` has resolved, so that later batches skip a promise hop. */
   ready: boolean;
@@ -23,7 +25,7 @@ interface Session {
 /**
  * Sends requests to the worker: those issued in one task go as one message, in order, and each promise is
  * settled by the reply at its index. When the worker dies every call in flight is rejected, and the next call
- * starts a new worker.
+ * makes a new link (a new worker, or a new port from the page).
  */
 export class Connection {
   readonly #links: LinkFactory;
@@ -37,6 +39,10 @@ export class Connection {
     this.#config = config;
   }
 
+  get config(): StoreConfig {
+    return this.#config;
+  }
+
   send(request: Request): Promise<unknown> {
     if (this.#closed) return Promise.reject(new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
     return new Promise((resolve, reject) => {
@@ -44,7 +50,22 @@ export class Connection {
     });
   }
 
-  /** Lets the calls already made finish, then ends the worker. Later calls reject. */
+  /** A new port to the worker, served like the first; for handing to a frame. */
+  async endpoint(): Promise<MessagePort> {
+    if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
+    const session = this.#session ?? this.#start();
+    await session.opened;
+    return session.remote![createEndpoint]();
+  }
+
+  /** Drops the link without closing the cache: the next call makes a new one. For pages going away. */
+  detach(): void {
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the page left before the answer came`));
+  }
+
+  /** Lets the calls already made finish, then ends the link. Later calls reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
     const last = this.send({ op: 'flush' }).catch(() => {});
@@ -52,23 +73,13 @@ export class Connection {
     await last;
     const session = this.#session;
     this.#session = undefined;
-    if (session) {
-      session.remote[releaseProxy]();
-      session.link.close();
-    }
+    if (session) this.#end(session, new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
   }
 
   #dispatch(): void {
     const calls = this.#queue;
     this.#queue = [];
-    let session: Session;
-    try {
-      session = this.#session ?? this.#start();
-    } catch (error) {
-      for (const call of calls) call.reject(error as Error);
-      return;
-    }
-    this.#post(session, calls);
+    this.#post(this.#session ?? this.#start(), calls);
   }
 
   #post(session: Session, calls: Call[]): void {
@@ -85,7 +96,9 @@ export class Connection {
       for (const call of calls) if (session.inFlight.delete(call)) call.reject(error);
     };
     const requests = calls.map((call) => call.request);
-    const replies = session.ready ? session.remote.run(requests) : session.opened.then(() => session.remote.run(requests));
+    const replies = session.ready
+      ? session.remote!.run(requests)
+      : session.opened.then(() => session.remote!.run(requests));
     replies.then(settle, (error: Error) => {
       if (error.name !== 'DataCloneError') return fail(fromWire(error));
       // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
@@ -96,34 +109,35 @@ export class Connection {
   }
 
   #start(): Session {
-    const link = this.#links();
-    const remote = wrap<WorkerApi>(link.endpoint);
-    const aliveLock = `tabcache:alive:${randomId()}`;
-    const session: Session = {
-      link,
-      remote,
-      inFlight: new Set(),
-      ready: false,
-      opened: remote.open(this.#config, aliveLock).then(() => {
-        session.ready = true;
-        link.watch(aliveLock);
-      }),
-    };
+    const session: Session = { link: undefined, remote: undefined, ready: false, inFlight: new Set(), opened: Promise.resolve() };
     this.#session = session;
-    const end = (error: Error) => {
-      if (this.#session === session) this.#session = undefined;
-      for (const call of session.inFlight) call.reject(error);
-      session.inFlight.clear();
-    };
-    // A worker that cannot open the store (a bad option, an unknown policy) is ended: the next call tries anew.
-    session.opened.catch((error: Error) => {
-      end(fromWire(error));
-      link.close();
-    });
-    void link.gone.then((reason) =>
-      end(new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
-    );
+    session.opened = (async () => {
+      const link = await this.#links();
+      session.link = link;
+      session.remote = wrap<WorkerApi>(link.endpoint);
+      void link.gone.then((reason) =>
+        this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
+      );
+      const aliveLock = `tabcache:alive:${randomId()}`;
+      await session.remote.open(this.#config, aliveLock);
+      session.ready = true;
+      link.watch(aliveLock);
+    })();
+    // A link that cannot be made, or a worker that cannot open the store (a bad option, an unknown policy), is
+    // ended: the next call tries anew.
+    session.opened.catch((error: Error) => this.#end(session, fromWire(error)));
     return session;
+  }
+
+  /** Ends a session: rejects what it still owes and lets go of its link. */
+  #end(session: Session, error: Error): void {
+    if (this.#session === session) this.#session = undefined;
+    for (const call of session.inFlight) call.reject(error);
+    session.inFlight.clear();
+    if (session.remote) session.remote[releaseProxy]();
+    session.link?.close();
+    session.remote = undefined;
+    session.link = undefined;
   }
 }
 

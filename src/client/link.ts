@@ -12,8 +12,8 @@ export interface Link {
   close(): void;
 }
 
-/** Makes a new link each time the previous one has died. */
-export type LinkFactory = () => Link;
+/** Makes a new link each time the previous one has died; a frame's link waits for the page to answer. */
+export type LinkFactory = () => Link | Promise<Link>;
 
 /**
  * Links to dedicated workers: a new worker from `source` (a URL) every time, or the one Worker the app passed,
