@@ -1,7 +1,12 @@
 import { TabCache } from './client/cache.js';
+import { connectWith, type ConnectOptions } from './client/connect.js';
 import { Connection } from './client/connection.js';
 import { workerLinks } from './client/link.js';
 import { resolveOptions, type CacheOptions } from './options.js';
+
+function spawnDefault(name: string): Worker {
+  return new Worker(new URL('./worker/entry.ts', import.meta.url), { type: 'module', name: `tabcache:${name}` });
+}
 
 /**
  * Starts (or, with `options.worker`, connects to) the worker that owns the cache named `options.name`, and
@@ -9,11 +14,21 @@ import { resolveOptions, type CacheOptions } from './options.js';
  */
 export function createCache<V = unknown>(options: CacheOptions = {}): TabCache<V> {
   const { worker, ...config } = resolveOptions(options);
-  const spawn = () => new Worker(new URL('./worker/entry.ts', import.meta.url), { type: 'module', name: `tabcache:${config.name}` });
-  return new TabCache<V>(new Connection(workerLinks(worker, spawn), config));
+  return new TabCache<V>(new Connection(workerLinks(worker, () => spawnDefault(config.name)), config));
 }
 
-export { TabCache } from './client/cache.js';
+/**
+ * In a frame: a client for the parent page's cache, which the page offers with `cache.share()`. Without such
+ * a page the frame starts a worker of its own from the same options, and `stats().link.fallback` says why.
+ */
+export function connect<V = unknown>(options: ConnectOptions = {}): TabCache<V> {
+  return connectWith<V>(options, ({ worker, name }) => workerLinks(worker, () => spawnDefault(name ?? 'default')));
+}
+
+export { TabCache, type ClientStats } from './client/cache.js';
+export type { ConnectOptions } from './client/connect.js';
+export type { ShareOptions } from './client/frames.js';
+export type { LinkInfo } from './client/link.js';
 export { CacheClosedError, WorkerGoneError } from './errors.js';
 export type { CacheOptions, PutOptions } from './options.js';
 export type { BuiltinPolicy, CacheStats, PolicyName } from './protocol.js';

@@ -1,6 +1,11 @@
 import { checkKey, checkTags, checkTtl, type PutOptions } from '../options.js';
 import type { CacheStats, Request } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { shareWithFrames, type ShareOptions } from './frames.js';
+import type { LinkInfo } from './link.js';
+
+/** What `stats()` returns: the worker's counters, and which worker serves this client. */
+export type ClientStats = CacheStats & { link: LinkInfo };
 
 /**
  * The page's handle on a cache. Every method but `peek` is a message to the worker that owns the entries;
@@ -64,8 +69,18 @@ export class TabCache<V = unknown> {
     return this.#connection.send({ op: 'size' }) as Promise<number>;
   }
 
-  stats(): Promise<CacheStats> {
-    return this.#connection.send({ op: 'stats' }) as Promise<CacheStats>;
+  /** The worker's counters, and which worker serves this client (`link`). */
+  async stats(): Promise<ClientStats> {
+    const stats = (await this.#connection.send({ op: 'stats' })) as CacheStats;
+    return { ...stats, link: this.#connection.via ?? { kind: 'worker' } };
+  }
+
+  /**
+   * Offers this cache to the page's frames: a frame that calls `connect({ name })` gets a port to this worker.
+   * Same-origin frames only, unless `origins` lists others. Returns a function that stops offering.
+   */
+  share(options: ShareOptions = {}): () => void {
+    return shareWithFrames(this.#connection, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createEndpoint, releaseProxy, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
 import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
-import type { Link, LinkFactory } from './link.js';
+import type { Link, LinkFactory, LinkInfo } from './link.js';
 
 interface Call {
   request: Request;
@@ -41,6 +41,11 @@ export class Connection {
 
   get config(): StoreConfig {
     return this.#config;
+  }
+
+  /** Whose worker serves this client now; undefined before the first call. */
+  get via(): LinkInfo | undefined {
+    return this.#session?.link?.via;
   }
 
   send(request: Request): Promise<unknown> {

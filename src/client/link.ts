@@ -4,12 +4,21 @@ import { PREFIX } from '../errors.js';
 /** A live connection to the thread that owns a cache. */
 export interface Link {
   readonly endpoint: Endpoint;
+  /** Whose worker this is, for `stats()`. */
+  readonly via: LinkInfo;
   /** Settles, with the reason, when the other side has stopped and will never answer again. */
   readonly gone: Promise<string>;
   /** Called once the worker holds the Web Lock named `aliveLock`; from then on its death is noticed. */
   watch(aliveLock: string): void;
   /** Ends the connection: terminates the worker when this side started it. */
   close(): void;
+}
+
+export interface LinkInfo {
+  /** 'worker': a worker this client started or was given; 'page': the parent page's worker, over a port. */
+  kind: 'worker' | 'page';
+  /** Why a frame runs a worker of its own, when it does. */
+  fallback?: string;
 }
 
 /** Makes a new link each time the previous one has died; a frame's link waits for the page to answer. */
@@ -43,6 +52,7 @@ function linkTo(worker: Worker): Link {
   });
   return {
     endpoint: worker,
+    via: { kind: 'worker' },
     gone,
     watch(aliveLock) {
       held = true;

@@ -7,6 +7,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+  // Lets an isolated page of another test server (another origin) embed these pages in frames.
+  'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
 export interface ServerOptions {

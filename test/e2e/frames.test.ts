@@ -1,0 +1,137 @@
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openHarness } from '../support/browser.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+const HARNESS = '/test/e2e/pages/harness.html';
+let home: TestServer;
+let other: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [home, other] = await Promise.all([startServer(), startServer()]);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([home?.close(), other?.close()]);
+});
+
+/** A page at `home` with cache `name` put in it and shared with `origins`. */
+async function sharingPage(name: string, origins: string[] = []): Promise<Page> {
+  context = await browser.newContext();
+  const page = await openHarness(context, `${home.url}${HARNESS}`);
+  await page.evaluate(
+    async ({ name, origins }) => {
+      const cache = window.tabcache.createCache({ name, capacity: 5_000 });
+      await cache.put('from-page', 'hello from the page');
+      cache.share({ origins });
+      (window as unknown as { cache: typeof cache }).cache = cache;
+    },
+    { name, origins },
+  );
+  return page;
+}
+
+async function addFrame(page: Page, url: string): Promise<Frame> {
+  await page.evaluate((src) => {
+    const frame = Object.assign(document.createElement('iframe'), { src, id: 'widget' });
+    document.body.append(frame);
+  }, url);
+  const handle = await page.waitForSelector('#widget');
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error('no frame');
+  await frame.waitForFunction(() => 'tabcache' in window);
+  return frame;
+}
+
+/** In the frame: connect, read the page's entry, write one back, and report which worker served it. */
+function useFromFrame(frame: Frame, name: string, parentOrigins: string[] = []) {
+  return frame.evaluate(
+    async ({ name, parentOrigins }) => {
+      const cache = window.tabcache.connect({ name, parentOrigins, timeout: 500 });
+      const seen = await cache.get('from-page');
+      await cache.put('from-frame', 'hello from the frame');
+      const { link } = await cache.stats();
+      return { seen, link };
+    },
+    { name, parentOrigins },
+  );
+}
+
+function pageReads(page: Page, key: string) {
+  return page.evaluate((key) => (window as unknown as { cache: { get(k: string): Promise<unknown> } }).cache.get(key), key);
+}
+
+describe('frames', () => {
+  it('a same-origin frame shares the page cache both ways', async () => {
+    const page = await sharingPage('frames-same');
+    const frame = await addFrame(page, `${home.url}${HARNESS}`);
+    const result = await useFromFrame(frame, 'frames-same');
+    expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
+    await context.close();
+  });
+
+  it('a frame of another origin gets nothing unless the page lists its origin', async () => {
+    const page = await sharingPage('frames-cross');
+    const warnings: string[] = [];
+    page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+    const frame = await addFrame(page, `${other.url}${HARNESS}`);
+    const result = await useFromFrame(frame, 'frames-cross', [home.url]);
+    expect(result.seen).toBeUndefined();
+    expect(result.link).toMatchObject({ kind: 'worker', fallback: expect.stringMatching(/no parent page offered/) });
+    expect(await pageReads(page, 'from-frame')).toBeUndefined();
+    expect(warnings.join('\n')).toContain(`${other.url} asked for cache 'frames-cross'`);
+    await context.close();
+  });
+
+  it('a frame of another origin is served when the page lists it and it trusts the page', async () => {
+    const page = await sharingPage('frames-allowed', [other.url]);
+    const frame = await addFrame(page, `${other.url}${HARNESS}`);
+    const result = await useFromFrame(frame, 'frames-allowed', [home.url]);
+    expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
+    await context.close();
+  });
+
+  it('a frame does not take a port from a parent origin it does not trust', async () => {
+    const page = await sharingPage('frames-untrusted', [other.url]);
+    const frame = await addFrame(page, `${other.url}${HARNESS}`);
+    const result = await useFromFrame(frame, 'frames-untrusted');
+    expect(result.link).toMatchObject({ kind: 'worker' });
+    expect(result.seen).toBeUndefined();
+    await context.close();
+  });
+
+  it('removing a frame in the middle of its calls leaves the page cache working', async () => {
+    const page = await sharingPage('frames-removed');
+    const frame = await addFrame(page, `${home.url}${HARNESS}`);
+    await useFromFrame(frame, 'frames-removed');
+    await frame.evaluate(() => {
+      const cache = window.tabcache.connect({ name: 'frames-removed' });
+      for (let i = 0; i < 2_000; i++) void cache.put(`burst-${i}`, 'x'.repeat(1_000)).catch(() => {});
+    });
+    await page.evaluate(() => document.querySelector('#widget')?.remove());
+    const after = await page.evaluate(async () => {
+      const cache = (window as unknown as { cache: import('../../src/index.js').TabCache<string> }).cache;
+      await cache.put('after', 'still here');
+      return [await cache.get('after'), await cache.get('from-frame')];
+    });
+    expect(after).toEqual(['still here', 'hello from the frame']);
+    await context.close();
+  });
+
+  it('a page that is not in a frame falls back to its own worker and says why', async () => {
+    context = await browser.newContext();
+    const page = await openHarness(context, `${home.url}${HARNESS}`);
+    const link = await page.evaluate(async () => {
+      const cache = window.tabcache.connect({ name: 'alone' });
+      await cache.put('a', 1);
+      return (await cache.stats()).link;
+    });
+    expect(link).toEqual({ kind: 'worker', fallback: 'this page is not in a frame' });
+    await context.close();
+  });
+});
