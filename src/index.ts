@@ -34,3 +34,5 @@ export type { CacheOptions, PutOptions } from './options.js';
 export type { BuiltinPolicy, CacheStats, PolicyName } from './protocol.js';
 export { memoize } from './memoize.js';
 export type { MemoContext, Memoized, MemoizeOptions } from './memoize.js';
+export { memoizeFetch } from './fetch.js';
+export type { CachedFetch, MemoizeFetchOptions } from './fetch.js';

@@ -41,7 +41,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       hmr: false,
       watch: null,
     },
-    optimizeDeps: { noDiscovery: true, include: ['comlink', 'idb'] },
+    optimizeDeps: { noDiscovery: true, include: ['comlink', 'idb', 'http-cache-semantics'] },
   });
   await server.listen();
   const address = server.httpServer?.address();
