@@ -1,5 +1,5 @@
 import { PREFIX } from './errors.js';
-import type { BuiltinPolicy, PolicyName, StoreConfig } from './protocol.js';
+import type { BuiltinPolicy, PersistConfig, PolicyName, StoreConfig } from './protocol.js';
 
 // The policies a worker of tabcache's own knows; kept here so that the page checks names without loading them.
 export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = ['lru'];
@@ -37,7 +37,19 @@ export interface CacheOptions {
    * @default tabcache's own worker
    */
   worker?: Worker | URL | string;
+  /**
+   * Keeps entries in IndexedDB (one database per cache name, shared by the tabs of the origin) so that they
+   * survive a reload and reach other tabs; `false` keeps them in memory only. The persisted tier has its own
+   * bounds and evicts the least recently used entries first.
+   * - `maxEntries`: most entries persisted, a positive integer. @default 100000
+   * - `maxBytes`: most bytes persisted, by the same estimate as `maxBytes`. @default 104857600 (100 MiB)
+   * @default true
+   */
+  persist?: boolean | { maxEntries?: number; maxBytes?: number };
 }
+
+/** Bounds of the persisted tier when the options leave them out. */
+export const PERSIST_DEFAULTS: PersistConfig = { maxEntries: 100_000, maxBytes: 100 * 1024 * 1024 };
 
 /** Options of one `put`. */
 export interface PutOptions {
@@ -47,7 +59,7 @@ export interface PutOptions {
   tags?: readonly string[];
 }
 
-const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker']);
+const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker', 'persist']);
 
 /** Checks the options a page gives and fills in the defaults. Throws a TypeError or RangeError naming the option. */
 export function resolveOptions(options: CacheOptions = {}): StoreConfig & { worker: CacheOptions['worker'] } {
@@ -68,6 +80,7 @@ export function resolveOptions(options: CacheOptions = {}): StoreConfig & { work
       capacity: options.capacity ?? 1000,
       maxBytes: options.maxBytes,
       ttl: options.ttl === Infinity ? undefined : options.ttl,
+      persist: resolvePersist(options.persist),
     }, worker === undefined ? BUILTIN_POLICIES : undefined),
     worker,
   };
@@ -78,7 +91,7 @@ export function resolveOptions(options: CacheOptions = {}): StoreConfig & { work
  * known; undefined when the page cannot know them because the worker is the app's own.
  */
 export function validateStoreConfig(config: StoreConfig, policies: readonly string[] | undefined): StoreConfig {
-  const { name, policy, capacity, maxBytes, ttl } = config;
+  const { name, policy, capacity, maxBytes, ttl, persist } = config;
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(`${PREFIX}option 'name' must be a non-empty string, got ${describe(name)}`);
   }
@@ -95,7 +108,27 @@ export function validateStoreConfig(config: StoreConfig, policies: readonly stri
     throw new RangeError(`${PREFIX}option 'maxBytes' must be a positive number, got ${describe(maxBytes)}`);
   }
   checkTtl(ttl, 'ttl');
-  return { name, policy, capacity, maxBytes, ttl };
+  return { name, policy, capacity, maxBytes, ttl, persist: resolvePersist(persist) };
+}
+
+/** `persist` as the page gives it (or as a worker receives it, already resolved) to bounds or false. */
+function resolvePersist(persist: unknown): PersistConfig | false {
+  if (persist === undefined || persist === true) return PERSIST_DEFAULTS;
+  if (persist === false) return false;
+  if (typeof persist !== 'object' || persist === null) {
+    throw new TypeError(`${PREFIX}option 'persist' must be a boolean or an object, got ${describe(persist)}`);
+  }
+  for (const key of Object.keys(persist)) {
+    if (key !== 'maxEntries' && key !== 'maxBytes') throw new TypeError(`${PREFIX}unknown option 'persist.${key}'`);
+  }
+  const { maxEntries = PERSIST_DEFAULTS.maxEntries, maxBytes = PERSIST_DEFAULTS.maxBytes } = persist as Partial<PersistConfig>;
+  if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new RangeError(`${PREFIX}option 'persist.maxEntries' must be a positive integer, got ${describe(maxEntries)}`);
+  }
+  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) {
+    throw new RangeError(`${PREFIX}option 'persist.maxBytes' must be a positive number, got ${describe(maxBytes)}`);
+  }
+  return { maxEntries, maxBytes };
 }
 
 /** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */

@@ -14,6 +14,14 @@ export interface StoreConfig {
   capacity: number;
   maxBytes: number | undefined;
   ttl: number | undefined;
+  /** The IndexedDB tier's bounds, or false to keep entries in memory only. Undefined means the defaults. */
+  persist?: PersistConfig | false;
+}
+
+/** Bounds of the IndexedDB tier; the least recently used entries go first when it is over either. */
+export interface PersistConfig {
+  maxEntries: number;
+  maxBytes: number;
 }
 
 /** One operation. Operations issued in the same task travel together in one message, in order. */
@@ -41,7 +49,12 @@ export interface WireError {
 export type Reply = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 /** Counters and sizes of one cache, as `cache.stats()` returns them. */
-export interface CacheStats {
+export interface CacheStats extends MemoryStats {
+  persistence: PersistenceStats;
+}
+
+/** The memory tier's part of the stats. */
+export interface MemoryStats {
   name: string;
   policy: PolicyName;
   /** Entries held in memory now. */
@@ -62,6 +75,27 @@ export interface CacheStats {
   expirations: number;
 }
 
+/** The IndexedDB tier's part of the stats. */
+export interface PersistenceStats {
+  /** 'on' when entries are written to IndexedDB; 'off' when `persist: false`; 'unavailable' when it cannot be used. */
+  state: 'on' | 'off' | 'unavailable';
+  /** Why persistence is unavailable; undefined otherwise. */
+  reason: string | undefined;
+  /** Entries and estimated bytes in IndexedDB, as of the last committed batch (0 before the first). */
+  entries: number;
+  bytes: number;
+  /** Writes held by the worker and not yet committed. */
+  pending: number;
+  /** Batches that ran out of storage quota at least once. */
+  quotaFailures: number;
+  /** Entries that could not be written for want of quota: they live in memory only. */
+  memoryOnly: number;
+  /** Records found in IndexedDB that did not match the schema: skipped, removed and counted here. */
+  corrupt: number;
+  /** Memory misses answered from IndexedDB. */
+  readThroughHits: number;
+}
+
 /** What the worker exposes over comlink. */
 export interface WorkerApi {
   /**
@@ -69,6 +103,6 @@ export interface WorkerApi {
    * `aliveLock` for the worker's whole life so that a client can tell when it dies.
    */
   open(config: StoreConfig, aliveLock: string): Promise<void>;
-  /** Runs a batch of requests in order and answers each one. */
-  run(batch: readonly Request[]): Reply[];
+  /** Runs a batch of requests in order, after every earlier batch, and answers each one. */
+  run(batch: readonly Request[]): Promise<Reply[]>;
 }

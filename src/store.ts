@@ -1,6 +1,6 @@
 import { PREFIX } from './errors.js';
 import type { Policy, PolicyFactory } from './policies/policy.js';
-import type { CacheStats, StoreConfig } from './protocol.js';
+import type { MemoryStats, StoreConfig } from './protocol.js';
 import { sizeOf } from './size.js';
 
 /** What `Store.get` returns for a key it does not hold; `undefined` is a value like any other. */
@@ -143,7 +143,7 @@ export class Store {
     return this.keys().length;
   }
 
-  stats(): CacheStats {
+  stats(): MemoryStats {
     const { hits, misses } = this.#counts;
     return {
       name: this.#config.name,

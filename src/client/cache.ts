@@ -84,8 +84,10 @@ export class TabCache<V = unknown> {
   }
 
   /**
-   * Resolves once every earlier write is durable. Until the IndexedDB tier lands there is nothing to wait
-   * for beyond the worker holding the writes, so it resolves after one round trip.
+   * Resolves once every earlier write is committed to IndexedDB, so that it survives a reload or a crash.
+   * Never rejects for want of storage: an entry that cannot be written stays in memory and `stats()` counts
+   * it (`persistence.memoryOnly`). Resolves at once when persistence is off or unavailable. The client also
+   * asks for a flush whenever the page is hidden or left.
    */
   flush(): Promise<void> {
     return this.#connection.send({ op: 'flush' }) as Promise<void>;

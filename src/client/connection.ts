@@ -1,6 +1,7 @@
 import { createEndpoint, releaseProxy, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
 import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import { flushOnHide } from './hide.js';
 import type { Link, LinkFactory, LinkInfo } from './link.js';
 
 interface Call {
@@ -20,6 +21,9 @@ interface Session {
   ready: boolean;
   /** Calls sent and not yet answered; rejected together if the worker dies. */
   inFlight: Set<Call>;
+  /** Resolves when the session ends, for those who were handed a port to its worker. */
+  ended: Promise<void>;
+  markEnded: () => void;
 }
 
 /**
@@ -33,6 +37,8 @@ export class Connection {
   #session: Session | undefined;
   #queue: Call[] = [];
   #closed = false;
+  /** Stops the flush on page hide; set once the first call has started a worker. */
+  #unhook: (() => void) | undefined;
 
   constructor(links: LinkFactory, config: StoreConfig) {
     this.#links = links;
@@ -55,12 +61,12 @@ export class Connection {
     });
   }
 
-  /** A new port to the worker, served like the first; for handing to a frame. */
-  async endpoint(): Promise<MessagePort> {
+  /** A new port to the worker, served like the first, and when that worker is gone; for handing to a frame. */
+  async endpoint(): Promise<{ port: MessagePort; ended: Promise<void> }> {
     if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
     const session = this.#session ?? this.#start();
     await session.opened;
-    return session.remote![createEndpoint]();
+    return { port: await session.remote![createEndpoint](), ended: session.ended };
   }
 
   /** Drops the link without closing the cache: the next call makes a new one. For pages going away. */
@@ -75,6 +81,7 @@ export class Connection {
     if (this.#closed) return;
     const last = this.send({ op: 'flush' }).catch(() => {});
     this.#closed = true;
+    this.#unhook?.();
     await last;
     const session = this.#session;
     this.#session = undefined;
@@ -114,6 +121,7 @@ export class Connection {
   }
 
   #start(): Session {
+    this.#unhook ??= flushOnHide(() => void this.send({ op: 'flush' }).catch(() => {}));
     const session: Session = { link: undefined, remote: undefined, ready: false, inFlight: new Set(), opened: Promise.resolve() };
     this.#session = session;
     session.opened = (async () => {
@@ -143,6 +151,7 @@ export class Connection {
     session.link?.close();
     session.remote = undefined;
     session.link = undefined;
+    session.markEnded();
   }
 }
 

@@ -7,6 +7,7 @@ import type { Link } from './link.js';
 
 const REQUEST = 'tabcache:connect';
 const ANSWER = 'tabcache:port';
+const GONE = 'tabcache:gone';
 
 interface ConnectRequest {
   type: typeof REQUEST;
@@ -14,8 +15,9 @@ interface ConnectRequest {
   id: string;
 }
 
+/** The page's answer with a port, and later, with type GONE, word that the port's worker has stopped. */
 interface PortAnswer {
-  type: typeof ANSWER;
+  type: typeof ANSWER | typeof GONE;
   name: string;
   id: string;
 }
@@ -42,10 +44,13 @@ export function shareWithFrames(connection: Connection, options: ShareOptions = 
       return;
     }
     const id = request.id;
+    const origin = event.origin;
     connection.endpoint().then(
-      (port) => {
+      ({ port, ended }) => {
         const answer: PortAnswer = { type: ANSWER, name, id };
-        frame.postMessage(answer, { targetOrigin: event.origin, transfer: [port] });
+        frame.postMessage(answer, { targetOrigin: origin, transfer: [port] });
+        // A frame of another origin cannot watch the worker's Web Lock, so the page tells it.
+        void ended.then(() => frame.postMessage({ ...answer, type: GONE } satisfies PortAnswer, origin));
       },
       (error: Error) => console.warn(`${PREFIX}could not give a frame cache '${name}': ${error.message}`),
     );
@@ -78,7 +83,7 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
       if (event.source !== window.parent || !trusted.has(event.origin)) return;
       if (answer?.type !== ANSWER || answer.id !== id || answer.name !== name) return;
       const port = event.ports[0];
-      if (port) finish(portLink(port, event.origin === location.origin));
+      if (port) finish(portLink(port, event.origin, id));
     };
     const timer = setTimeout(() => finish(undefined), timeout);
     window.addEventListener('message', onMessage);
@@ -89,12 +94,21 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
 }
 
 /**
- * A link over a port from the page. The worker's life can be watched only from its own origin, where its
- * Web Lock lives; a frame of another origin learns of a dead worker when the page hands out a new port.
+ * A link over a port from the page. The link dies when the page says its worker is gone, or, for a frame of the
+ * page's origin, when the worker's Web Lock is let go (which also covers a page that could not say so).
  */
-function portLink(port: MessagePort, sameOrigin: boolean): Link {
+function portLink(port: MessagePort, pageOrigin: string, id: string): Link {
   let die!: (reason: string) => void;
   const gone = new Promise<string>((resolve) => (die = resolve));
+  const onMessage = (event: MessageEvent) => {
+    const notice = event.data as Partial<PortAnswer> | null;
+    if (event.source === window.parent && event.origin === pageOrigin && notice?.type === GONE && notice.id === id) {
+      die("the page's worker stopped");
+    }
+  };
+  window.addEventListener('message', onMessage);
+  void gone.then(() => window.removeEventListener('message', onMessage));
+  const sameOrigin = pageOrigin === location.origin;
   return {
     endpoint: port,
     via: { kind: 'page' },

@@ -1,21 +1,38 @@
 import { PREFIX, toWire } from '../errors.js';
 import { checkKey, checkTags, checkTtl, validateStoreConfig } from '../options.js';
+import { Tier } from '../persist/tier.js';
+import { VersionClock } from '../persist/version.js';
 import type { PolicyFactory } from '../policies/policy.js';
-import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { CacheStats, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import { sizeOf } from '../size.js';
 import { MISS, Store } from '../store.js';
+import { Coherence, type Announcement } from './coherence.js';
 
 export interface HostOptions {
   policies: Record<string, PolicyFactory>;
+  /** Wall-clock milliseconds: expiry times are persisted and compared across tabs and reloads. */
   now: () => number;
+}
+
+/** The store of one cache and what keeps it: the IndexedDB tier (when persisting) and the other tabs. */
+interface Cache {
+  store: Store;
+  tier: Tier | undefined;
+  coherence: Coherence;
 }
 
 /**
  * The worker side of the protocol: one store, built by the first `open`, serving every client connected to
- * this worker. Each request of a batch is answered on its own, so one bad request fails alone.
+ * this worker, with an IndexedDB tier behind it. Batches run one after another and the requests of a batch
+ * in order, so that every call sees the calls made before it; each request is answered on its own, so one
+ * bad request fails alone.
  */
 export class Host implements WorkerApi {
   readonly #options: HostOptions;
-  #store: Store | undefined;
+  #cache: Cache | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+  /** Reads through to IndexedDB under way, by key; another tab's change marks them stale, so none is promoted. */
+  readonly #reads = new Map<string, { stale: boolean }>();
 
   constructor(options: HostOptions) {
     this.#options = options;
@@ -25,60 +42,193 @@ export class Host implements WorkerApi {
     const names = Object.keys(this.#options.policies);
     const checked = validateStoreConfig(config, names);
     const factory = this.#options.policies[checked.policy]!;
-    if (this.#store === undefined) {
-      this.#store = new Store(checked, factory, this.#options.now);
-    } else if (this.#store.config.name !== checked.name) {
-      throw new TypeError(`${PREFIX}this worker serves cache '${this.#store.config.name}', not '${checked.name}'`);
+    if (this.#cache === undefined) {
+      this.#cache = this.#build(checked, factory);
+    } else if (this.#cache.store.config.name !== checked.name) {
+      throw new TypeError(`${PREFIX}this worker serves cache '${this.#cache.store.config.name}', not '${checked.name}'`);
     }
     await holdUntilDeath(aliveLock);
   }
 
-  run(batch: readonly Request[]): Reply[] {
-    return batch.map((request) => {
-      try {
-        return { ok: true, value: this.#handle(request) };
-      } catch (error) {
-        return { ok: false, error: toWire(error) };
-      }
-    });
+  run(batch: readonly Request[]): Promise<Reply[]> {
+    const replies = this.#tail.then(() => this.#runNow(batch));
+    this.#tail = replies.catch(() => {});
+    return replies;
   }
 
+  #build(config: StoreConfig, factory: PolicyFactory): Cache {
+    const { now } = this.#options;
+    const store = new Store(config, factory, now);
+    const tab = randomId();
+    const clock = new VersionClock(tab, now);
+    const coherence = new Coherence(config.name, tab, (announcement) => this.#onRemote(announcement, clock));
+    const tier = config.persist
+      ? new Tier({
+          name: config.name,
+          bounds: config.persist,
+          clock,
+          now,
+          superseded: (keys) => {
+            for (const key of keys) store.delete(key);
+          },
+          committed: (change) => coherence.announce(change),
+        })
+      : undefined;
+    return { store, tier, coherence };
+  }
+
+  async #runNow(batch: readonly Request[]): Promise<Reply[]> {
+    const replies: Reply[] = [];
+    for (const request of batch) {
+      try {
+        let value = this.#handle(request);
+        if (value instanceof Promise) value = await value;
+        replies.push({ ok: true, value });
+      } catch (error) {
+        replies.push({ ok: false, error: toWire(error) });
+      }
+    }
+    return replies;
+  }
+
+  /** Answers at once where memory suffices, with a promise where IndexedDB must be asked. */
   #handle(request: Request): unknown {
-    const store = this.#store;
-    if (store === undefined) throw new Error(`${PREFIX}the worker got '${request.op}' before 'open'`);
+    const cache = this.#cache;
+    if (cache === undefined) throw new Error(`${PREFIX}the worker got '${request.op}' before 'open'`);
+    const { store, tier, coherence } = cache;
     switch (request.op) {
       case 'get': {
         checkKey(request.key);
         const value = store.get(request.key);
-        return value === MISS ? undefined : value;
+        if (value !== MISS) {
+          tier?.touch(request.key);
+          return value;
+        }
+        return tier ? this.#readThrough(cache, tier, request.key) : undefined;
       }
-      case 'put':
+      case 'put': {
         checkKey(request.key);
         checkTtl(request.ttl, 'ttl');
         checkTags(request.tags);
-        store.put(request.key, request.value, { ttl: request.ttl, tags: request.tags });
+        const { key, value, tags } = request;
+        const size = sizeOf(value) + key.length * 2;
+        store.put(key, value, { ttl: request.ttl, tags, size });
+        if (tier) {
+          const ttl = request.ttl ?? store.config.ttl;
+          const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
+          tier.put(key, value, { expiresAt, size, tags: tags ?? [] });
+        } else {
+          coherence.announce({ keys: [key] });
+        }
         return undefined;
+      }
       case 'has':
         checkKey(request.key);
-        return store.has(request.key);
-      case 'delete':
+        return store.has(request.key) || (tier ? tier.has(request.key) : false);
+      case 'delete': {
         checkKey(request.key);
-        return store.delete(request.key);
+        const held = store.delete(request.key);
+        if (!tier) {
+          coherence.announce({ keys: [request.key] });
+          return held;
+        }
+        if (held) {
+          tier.delete(request.key);
+          return true;
+        }
+        return tier.has(request.key).then((stored) => {
+          tier.delete(request.key);
+          return stored;
+        });
+      }
       case 'clear':
-        return store.clear();
-      case 'invalidateTags':
-        checkTags(request.tags);
-        return store.deleteTagged(request.tags ?? []).length;
-      case 'keys':
-        return store.keys();
-      case 'size':
-        return store.size;
-      case 'stats':
-        return store.stats();
-      case 'flush':
+        store.clear();
+        if (tier) tier.clear();
+        else coherence.announce({ clear: true });
         return undefined;
+      case 'invalidateTags': {
+        checkTags(request.tags);
+        const tags = request.tags ?? [];
+        const held = store.deleteTagged(tags);
+        if (!tier) {
+          coherence.announce({ tags: [...tags] });
+          return held.length;
+        }
+        return tier.tagged(tags).then((stored) => {
+          tier.invalidate(tags);
+          return new Set([...held, ...stored]).size;
+        });
+      }
+      case 'keys':
+        return tier ? this.#allKeys(store, tier) : store.keys();
+      case 'size':
+        return tier ? this.#allKeys(store, tier).then((keys) => keys.length) : store.size;
+      case 'stats':
+        return this.#stats(cache);
+      case 'flush':
+        return tier?.flush();
       default:
         throw new TypeError(`${PREFIX}unknown operation ${JSON.stringify((request as { op: unknown }).op)}`);
+    }
+  }
+
+  /** A memory miss: ask IndexedDB, and keep what it has in memory unless another tab changed it meanwhile. */
+  async #readThrough({ store }: Cache, tier: Tier, key: string): Promise<unknown> {
+    const mark = { stale: false };
+    this.#reads.set(key, mark);
+    let found;
+    try {
+      found = await tier.read(key);
+    } finally {
+      if (this.#reads.get(key) === mark) this.#reads.delete(key);
+    }
+    if (found === undefined) return undefined;
+    if (!mark.stale) {
+      const { expiresAt, tags, size } = found.meta;
+      try {
+        store.put(key, found.value, { ttl: expiresAt === Infinity ? Infinity : expiresAt - this.#options.now(), tags, size });
+      } catch {
+        // Larger than the memory tier's maxBytes: served from IndexedDB every time.
+      }
+    }
+    return found.value;
+  }
+
+  async #allKeys(store: Store, tier: Tier): Promise<string[]> {
+    const keys = new Set(store.keys());
+    for (const key of await tier.keys()) keys.add(key);
+    return [...keys];
+  }
+
+  #stats({ store, tier }: Cache): CacheStats {
+    const persistence = tier?.stats() ?? {
+      state: 'off',
+      reason: undefined,
+      entries: 0,
+      bytes: 0,
+      pending: 0,
+      quotaFailures: 0,
+      memoryOnly: 0,
+      corrupt: 0,
+      readThroughHits: 0,
+    };
+    return { ...store.stats(), persistence };
+  }
+
+  /** Another tab changed the cache: drop the copies it replaced or removed; IndexedDB has the new state. */
+  #onRemote(announcement: Announcement, clock: VersionClock): void {
+    const store = this.#cache?.store;
+    if (!store) return;
+    if (announcement.version) clock.observe(announcement.version);
+    if (announcement.clear || announcement.tags.length > 0) {
+      for (const mark of this.#reads.values()) mark.stale = true;
+    }
+    if (announcement.clear) store.clear();
+    if (announcement.tags.length > 0) store.deleteTagged(announcement.tags);
+    for (const key of announcement.keys) {
+      const mark = this.#reads.get(key);
+      if (mark) mark.stale = true;
+      store.delete(key);
     }
   }
 }
@@ -95,4 +245,10 @@ function holdUntilDeath(name: string): Promise<void> {
       return new Promise<never>(() => {});
     });
   });
+}
+
+function randomId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

@@ -81,7 +81,7 @@ describe('createCache in a real worker', () => {
   });
 
   it('evicts to capacity and reports stats', async () => {
-    const cache = make({ capacity: 2 });
+    const cache = make({ capacity: 2, persist: false });
     await cache.put('a', 1);
     await cache.put('b', 2);
     await cache.get('a');

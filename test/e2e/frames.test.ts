@@ -123,6 +123,45 @@ describe('frames', () => {
     await context.close();
   });
 
+  it("a cross-origin frame's calls do not hang when the page's worker dies", async () => {
+    context = await browser.newContext();
+    const page = await openHarness(context, `${home.url}${HARNESS}`);
+    await page.evaluate(async (other) => {
+      const worker = new URL('/test/browser/fixtures/mortal-worker.ts', location.href);
+      const cache = window.tabcache.createCache({ name: 'frames-mortal', policy: 'mortal', worker });
+      await cache.put('from-page', 'hello from the page');
+      cache.share({ origins: [other] });
+      (window as unknown as { cache: typeof cache }).cache = cache;
+    }, other.url);
+    const frame = await addFrame(page, `${other.url}${HARNESS}`);
+    await frame.evaluate(async (home) => {
+      const cache = window.tabcache.connect({ name: 'frames-mortal', parentOrigins: [home] });
+      (window as unknown as { cache: typeof cache }).cache = cache;
+      if ((await cache.get('from-page')) !== 'hello from the page') throw new Error('not linked to the page');
+    }, home.url);
+    await page.evaluate(() => {
+      const cache = (window as unknown as { cache: { get(k: string): Promise<unknown> } }).cache;
+      void cache.get('die').catch(() => {});
+    });
+    // Calls from the frame around the worker's death: each must settle, by an answer from the page's new worker
+    // (which the frame can reach only after the page told it the old one was gone) or by a WorkerGoneError.
+    const settled = await frame.evaluate(async () => {
+      const cache = (window as unknown as { cache: import('../../src/index.js').TabCache }).cache;
+      const calls = Array.from({ length: 5 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 20));
+        return cache.get('from-page').then(
+          () => 'answered',
+          (error: Error) => error.name,
+        );
+      });
+      const timeout = new Promise((resolve) => setTimeout(() => resolve('hung'), 5_000));
+      return Promise.race([Promise.all(calls), timeout]);
+    });
+    expect(settled).not.toBe('hung');
+    for (const outcome of settled as string[]) expect(['answered', 'WorkerGoneError']).toContain(outcome);
+    await context.close();
+  });
+
   it('a page that is not in a frame falls back to its own worker and says why', async () => {
     context = await browser.newContext();
     const page = await openHarness(context, `${home.url}${HARNESS}`);

@@ -1,0 +1,155 @@
+import type { IDBPTransaction } from 'idb';
+import type { PersistConfig } from '../protocol.js';
+import { isEntryMeta, STORES, type CacheDB, type Database, type EntryMeta, type StoreName, type Totals } from './schema.js';
+import { compareVersions } from './version.js';
+import type { Batch } from './writes.js';
+
+type WriteTx = IDBPTransaction<CacheDB, StoreName[], 'readwrite'>;
+
+/** Expired records removed by one batch at most, so that a batch stays short after a long absence. */
+const SWEEP_LIMIT = 500;
+
+export interface CommitResult {
+  /** Keys whose put lost to a newer version already stored by another tab. */
+  superseded: string[];
+  /** Keys whose put could not be cloned into IndexedDB: they stay in memory only. */
+  uncloneable: string[];
+  /** Records that did not match the schema, found and replaced or removed. */
+  corrupt: number;
+  totals: Totals;
+}
+
+/**
+ * Commits a batch in one readwrite transaction, then removes expired records and, past the bounds, the least
+ * recently used ones. Resolves once the transaction completes; rejects (nothing written) if it aborts.
+ */
+export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number): Promise<CommitResult> {
+  const tx = db.transaction(STORES, 'readwrite');
+  const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals: { count: 0, bytes: 0 } };
+  try {
+    const totals = await readTotals(tx);
+    result.totals = totals;
+    const entries = tx.objectStore('entries');
+    const values = tx.objectStore('values');
+    const remove = (meta: EntryMeta | undefined, key: string) => {
+      ignore(entries.delete(key));
+      ignore(values.delete(key));
+      totals.count--;
+      totals.bytes -= meta?.size ?? 0;
+    };
+
+    if (batch.clear) {
+      ignore(entries.clear());
+      ignore(values.clear());
+      totals.count = 0;
+      totals.bytes = 0;
+    }
+    const invalidated = new Set<string>();
+    for (const tag of batch.tags) {
+      for (const meta of await entries.index('tags').getAll(tag)) {
+        if (invalidated.has(meta.key)) continue;
+        invalidated.add(meta.key);
+        remove(meta, meta.key);
+      }
+    }
+
+    const keys = [...batch.writes.keys()];
+    const stored = await Promise.all(keys.map((key) => (invalidated.has(key) ? undefined : entries.get(key))));
+    keys.forEach((key, i) => {
+      const write = batch.writes.get(key)!;
+      const record = stored[i];
+      const old = isEntryMeta(record, key) ? record : undefined;
+      // A purge comes from a read, which counted the record already.
+      if (record !== undefined && old === undefined && write.kind !== 'purge') result.corrupt++;
+      if (write.kind === 'put') {
+        if (old && compareVersions(old.version, write.meta.version) > 0) {
+          result.superseded.push(key);
+          return;
+        }
+        try {
+          ignore(values.put({ value: write.value }, key));
+        } catch {
+          result.uncloneable.push(key);
+          return;
+        }
+        ignore(entries.put(write.meta));
+        if (record === undefined) totals.count++;
+        totals.bytes += write.meta.size - (old?.size ?? 0);
+      } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
+        remove(old, key);
+      }
+    });
+
+    const touched = [...batch.touches].filter(([key]) => !batch.writes.has(key) && !invalidated.has(key));
+    const metas = await Promise.all(touched.map(([key]) => entries.get(key)));
+    touched.forEach(([key, at], i) => {
+      const meta = metas[i];
+      if (isEntryMeta(meta, key) && at > meta.accessedAt) ignore(entries.put({ ...meta, accessedAt: at }));
+    });
+
+    await sweepExpired(tx, totals, now);
+    await evictOldest(tx, totals, (t) => t.count > bounds.maxEntries || t.bytes > bounds.maxBytes);
+    ignore(tx.objectStore('info').put(totals, 'totals'));
+    await tx.done;
+    return result;
+  } catch (error) {
+    // Make sure nothing of a failed batch is committed, and report why it failed.
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted or finished.
+    }
+    await tx.done.catch(() => {});
+    throw tx.error ?? error;
+  }
+}
+
+/**
+ * Removes the least recently used records in a transaction of its own until `freed` bytes are gone or the
+ * tier is empty: room for a batch that ran out of quota.
+ */
+export async function evictForQuota(db: Database, bytes: number): Promise<void> {
+  const tx = db.transaction(STORES, 'readwrite');
+  const totals = await readTotals(tx);
+  const target = totals.bytes - bytes;
+  await evictOldest(tx, totals, (t) => t.count > 0 && t.bytes > target);
+  ignore(tx.objectStore('info').put(totals, 'totals'));
+  await tx.done;
+}
+
+/** Reads the totals of the entries. */
+export async function readTotals(tx: IDBPTransaction<CacheDB, StoreName[], 'readwrite' | 'readonly'>): Promise<Totals> {
+  const totals = await tx.objectStore('info').get('totals');
+  if (typeof totals?.count === 'number' && typeof totals.bytes === 'number') return { count: totals.count, bytes: totals.bytes };
+  // Missing (a new database) or damaged: count once.
+  const metas = await tx.objectStore('entries').getAll();
+  return { count: metas.length, bytes: metas.reduce((sum, meta) => sum + (typeof meta.size === 'number' ? meta.size : 0), 0) };
+}
+
+/** Fire-and-forget request of a transaction: its failure aborts the transaction, which `tx.done` reports. */
+function ignore(request: Promise<unknown>): void {
+  request.catch(() => {});
+}
+
+async function sweepExpired(tx: WriteTx, totals: Totals, now: number): Promise<void> {
+  let cursor = await tx.objectStore('entries').index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
+  for (let n = 0; cursor && n < SWEEP_LIMIT; n++) {
+    ignore(tx.objectStore('values').delete(cursor.primaryKey));
+    ignore(cursor.delete());
+    totals.count--;
+    totals.bytes -= cursor.value.size;
+    cursor = await cursor.continue();
+  }
+}
+
+async function evictOldest(tx: WriteTx, totals: Totals, over: (totals: Totals) => boolean): Promise<void> {
+  if (!over(totals)) return;
+  let cursor = await tx.objectStore('entries').index('accessedAt').openCursor();
+  while (cursor && over(totals)) {
+    ignore(tx.objectStore('values').delete(cursor.primaryKey));
+    ignore(cursor.delete());
+    totals.count--;
+    totals.bytes -= isEntryMeta(cursor.value, cursor.primaryKey) ? cursor.value.size : 0;
+    cursor = await cursor.continue();
+  }
+}

@@ -1,0 +1,347 @@
+import type { PersistConfig, PersistenceStats } from '../protocol.js';
+import { commit, evictForQuota } from './commit.js';
+import { Connection } from './database.js';
+import { isEntryMeta, isStoredValue, type Database, type EntryMeta } from './schema.js';
+import { compareVersions, type Version, type VersionClock } from './version.js';
+import { Batch } from './writes.js';
+
+/** How long reads may wait to have their access times written back when nothing else is being written. */
+const TOUCH_DELAY = 2_000;
+
+/** An entry read from the tier. */
+export interface Found {
+  value: unknown;
+  meta: EntryMeta;
+}
+
+/** What a committed batch changed, for the other tabs to drop their copies. */
+export interface Committed {
+  clear: boolean;
+  tags: string[];
+  keys: string[];
+  version: Version | undefined;
+}
+
+export interface TierOptions {
+  name: string;
+  bounds: PersistConfig;
+  clock: VersionClock;
+  now: () => number;
+  /** Puts that lost to a newer version written by another tab: the memory copy must go. */
+  superseded(keys: string[]): void;
+  /** A batch was committed (or, when the database is gone for good, dropped). */
+  committed(change: Committed): void;
+  warn?: (message: string) => void;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+/**
+ * The IndexedDB tier of one cache. Writes are queued, coalesced per key and committed in one readwrite
+ * transaction per batch, one batch at a time: a batch starts as soon as the previous one is done, so a
+ * burst of writes goes in a few large transactions. Reads go through what is queued, then IndexedDB.
+ */
+export class Tier {
+  readonly #options: TierOptions;
+  readonly #connection: Connection;
+  readonly #warn: (message: string) => void;
+  #queue = new Batch();
+  #queueDone = deferred();
+  #inflight: Batch | undefined;
+  #inflightDone: Promise<void> | undefined;
+  #running = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDelay = 0;
+  #counts = { entries: 0, bytes: 0, quotaFailures: 0, memoryOnly: 0, corrupt: 0, readThroughHits: 0 };
+  #failureWarned = false;
+
+  constructor(options: TierOptions) {
+    this.#options = options;
+    this.#warn = options.warn ?? console.warn;
+    this.#connection = new Connection(options.name, () => this.#kick(0), this.#warn);
+    // Open now, so that the first read finds the database open or nearly.
+    void this.#connection.get();
+  }
+
+  put(key: string, value: unknown, entry: { expiresAt: number; size: number; tags: readonly string[] }): void {
+    const version = this.#options.clock.next();
+    const now = this.#options.now();
+    this.#queue.put({ key, version, expiresAt: entry.expiresAt, accessedAt: now, size: entry.size, tags: [...entry.tags] }, value);
+    this.#kick(0);
+  }
+
+  delete(key: string): void {
+    this.#queue.delete(key);
+    this.#kick(0);
+  }
+
+  clear(): void {
+    this.#queue.doClear();
+    this.#kick(0);
+  }
+
+  invalidate(tags: readonly string[]): void {
+    this.#queue.invalidate(tags);
+    this.#kick(0);
+  }
+
+  /** Notes a read, to be written back to `accessedAt` with the next batch. */
+  touch(key: string): void {
+    this.#queue.touch(key, this.#options.now());
+    this.#kick(TOUCH_DELAY);
+  }
+
+  /** The entry under `key`, if it is queued or stored and fresh. An expired or corrupt record is removed. */
+  async read(key: string, withValue = true): Promise<Found | undefined> {
+    const queued = this.#lookup(key);
+    if (queued === 'gone') return undefined;
+    if (queued) {
+      if (withValue) this.touch(key);
+      return queued;
+    }
+    // Invalidations queued now apply to what the read finds, even if they commit while it runs.
+    const pendingTags = new Set([...this.#queue.tags, ...(this.#inflight?.tags ?? [])]);
+    const db = await this.#connection.get();
+    if (!db) return undefined;
+    let meta: unknown;
+    let stored: unknown;
+    try {
+      const tx = db.transaction(['entries', 'values']);
+      [meta, stored] = await Promise.all([
+        tx.objectStore('entries').get(key),
+        withValue ? tx.objectStore('values').get(key) : { value: undefined },
+      ]);
+    } catch (error) {
+      this.#failed(db, error);
+      return undefined;
+    }
+    if (meta === undefined) return undefined;
+    if (!isEntryMeta(meta, key) || !isStoredValue(stored)) {
+      this.#counts.corrupt++;
+      this.#queue.purge(key, isEntryMeta(meta, key) ? meta.version : undefined);
+      this.#kick(0);
+      return undefined;
+    }
+    this.#options.clock.observe(meta.version);
+    if (meta.tags.some((tag) => pendingTags.has(tag))) return undefined;
+    if (meta.expiresAt <= this.#options.now()) {
+      this.#queue.purge(key, meta.version);
+      this.#kick(0);
+      return undefined;
+    }
+    if (withValue) {
+      this.#counts.readThroughHits++;
+      this.touch(key);
+    }
+    return { value: stored.value, meta };
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.read(key, false)) !== undefined;
+  }
+
+  /** The keys stored and fresh, once every earlier write is committed. */
+  async keys(): Promise<string[]> {
+    await this.flush();
+    const db = await this.#connection.get();
+    if (!db) return this.#queuedKeys();
+    try {
+      return await db.getAllKeysFromIndex('entries', 'expiresAt', IDBKeyRange.lowerBound(this.#options.now(), true));
+    } catch (error) {
+      this.#failed(db, error);
+      return this.#queuedKeys();
+    }
+  }
+
+  /** The keys stored with any of `tags`, once every earlier write is committed. */
+  async tagged(tags: readonly string[]): Promise<string[]> {
+    await this.flush();
+    const db = await this.#connection.get();
+    const keys = new Set<string>();
+    for (const meta of this.#queue.puts()) if (meta.tags.some((tag) => tags.includes(tag))) keys.add(meta.key);
+    if (!db) return [...keys];
+    try {
+      const tx = db.transaction('entries');
+      const index = tx.store.index('tags');
+      for (const found of await Promise.all(tags.map((tag) => index.getAllKeys(tag)))) for (const key of found) keys.add(key);
+    } catch (error) {
+      this.#failed(db, error);
+    }
+    return [...keys];
+  }
+
+  /** Resolves once every write queued so far is committed, or has failed for good and been counted. */
+  flush(): Promise<void> {
+    if (this.#queue.empty) return this.#inflightDone ?? Promise.resolve();
+    this.#kick(0);
+    return this.#queueDone.promise;
+  }
+
+  stats(): PersistenceStats {
+    const availability = this.#connection.availability;
+    const { entries, bytes, quotaFailures, memoryOnly, corrupt, readThroughHits } = this.#counts;
+    return {
+      state: availability.state === 'unavailable' ? 'unavailable' : 'on',
+      reason: availability.state === 'unavailable' ? availability.reason : undefined,
+      entries,
+      bytes,
+      pending: this.#queue.size + (this.#inflight?.size ?? 0),
+      quotaFailures,
+      memoryOnly,
+      corrupt,
+      readThroughHits,
+    };
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#connection.close();
+  }
+
+  #lookup(key: string): Found | 'gone' | undefined {
+    return this.#queue.lookup(key) ?? this.#inflight?.lookup(key);
+  }
+
+  #queuedKeys(): string[] {
+    return this.#queue.puts().map((meta) => meta.key);
+  }
+
+  /** Starts a batch after `delay` ms, unless one is running (it will take the queue next) or due sooner. */
+  #kick(delay: number): void {
+    if (this.#running) return;
+    if (this.#timer !== undefined) {
+      if (delay >= this.#timerDelay) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerDelay = delay;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#drain();
+    }, delay);
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (!this.#queue.empty) {
+        const db = await this.#connection.get();
+        if (!db) {
+          this.#noDatabase();
+          return;
+        }
+        const batch = this.#queue;
+        const done = this.#queueDone;
+        this.#queue = new Batch();
+        this.#queueDone = deferred();
+        this.#inflight = batch;
+        this.#inflightDone = done.promise;
+        try {
+          await this.#commit(db, batch);
+        } finally {
+          this.#inflight = undefined;
+          this.#inflightDone = undefined;
+          done.resolve();
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /**
+   * No database within the timeout. Nobody waits on it: flushes resolve. While it may still open, the queue
+   * is kept for then; once it cannot open at all, the queued writes stay in memory only.
+   */
+  #noDatabase(): void {
+    const done = this.#queueDone;
+    this.#queueDone = deferred();
+    if (this.#connection.availability.state === 'unavailable' && this.#connection.failed) {
+      const batch = this.#queue;
+      this.#queue = new Batch();
+      this.#options.committed(announcement(batch, []));
+    }
+    done.resolve();
+  }
+
+  async #commit(db: Database, batch: Batch): Promise<void> {
+    const { bounds, now } = this.#options;
+    let attempt: Batch = batch;
+    for (let tries = 0; ; tries++) {
+      try {
+        const result = await commit(db, attempt, bounds, now());
+        this.#counts.entries = result.totals.count;
+        this.#counts.bytes = result.totals.bytes;
+        this.#counts.corrupt += result.corrupt;
+        this.#counts.memoryOnly += result.uncloneable.length;
+        if (result.superseded.length > 0) this.#options.superseded(result.superseded);
+        this.#options.committed(announcement(batch, result.superseded));
+        return;
+      } catch (error) {
+        if (tries >= 2) {
+          this.#giveUp(batch, attempt, error);
+          return;
+        }
+        if (errorName(error) === 'QuotaExceededError') {
+          if (tries === 0) {
+            this.#counts.quotaFailures++;
+            // Make room by the least recently used entries, twice what the batch needs, then try again.
+            const needed = attempt.puts().reduce((sum, meta) => sum + meta.size, 0);
+            await evictForQuota(db, needed * 2).catch(() => {});
+          } else {
+            // Still no room: the puts stay in memory only; the deletes and invalidations must still go.
+            this.#counts.memoryOnly += attempt.puts().length;
+            attempt = attempt.withoutPuts();
+          }
+        } else {
+          // Most likely the browser closed the connection: open a new one and try again.
+          this.#connection.drop(db);
+          const again = await this.#connection.get();
+          if (!again) {
+            this.#giveUp(batch, attempt, error);
+            return;
+          }
+          db = again;
+        }
+      }
+    }
+  }
+
+  /** `attempt` is what was last tried: the batch, or the batch without its puts (already counted). */
+  #giveUp(batch: Batch, attempt: Batch, error: unknown): void {
+    this.#counts.memoryOnly += attempt.puts().length;
+    this.#options.committed(announcement(batch, []));
+    if (!this.#failureWarned) {
+      this.#failureWarned = true;
+      this.#warn(`tabcache: a batch of writes to IndexedDB failed; its entries stay in memory only: ${errorName(error)}: ${String((error as Error)?.message ?? error)}`);
+    }
+  }
+
+  #failed(db: Database, error: unknown): void {
+    if (errorName(error) === 'InvalidStateError') this.#connection.drop(db);
+  }
+}
+
+function announcement(batch: Batch, superseded: readonly string[]): Committed {
+  const lost = new Set(superseded);
+  const keys: string[] = [];
+  let version: Version | undefined;
+  for (const [key, write] of batch.writes) {
+    if (write.kind === 'purge' || lost.has(key)) continue;
+    keys.push(key);
+    if (write.kind === 'put' && (!version || compareVersions(write.meta.version, version) > 0)) version = write.meta.version;
+  }
+  return { clear: batch.clear, tags: [...batch.tags], keys, version };
+}
+
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : 'Error';
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}

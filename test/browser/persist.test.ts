@@ -1,0 +1,233 @@
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCache, type TabCache } from '../../src/index.js';
+
+// The IndexedDB tier against Chromium's real IndexedDB. "Reopening" is a new cache of the same name: a new
+// worker with an empty memory tier, as after a reload.
+
+const open: TabCache<unknown>[] = [];
+function make<V>(name: string, options: Parameters<typeof createCache>[0] = {}): TabCache<V> {
+  const cache = createCache<V>({ name, ...options });
+  open.push(cache as TabCache<unknown>);
+  return cache;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((cache) => cache.close()));
+});
+const unique = (what: string) => `${what}-${Math.random().toString(36).slice(2)}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The records IndexedDB holds for a cache, read with a connection of the test's own. */
+async function stored(name: string): Promise<Record<string, unknown>> {
+  const db = await openDB(`tabcache:${name}`);
+  try {
+    const keys = (await db.getAllKeys('values')) as string[];
+    const values = await db.getAll('values');
+    return Object.fromEntries(keys.map((key, i) => [key, (values[i] as { value: unknown }).value]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('the IndexedDB tier', () => {
+  it('keeps entries across a reopen, reading them through on a memory miss', async () => {
+    const name = unique('reopen');
+    const first = make(name);
+    await first.put('a', { n: 1 }, { tags: ['t'] });
+    await first.put('u', undefined);
+    await first.flush();
+    await first.close();
+
+    const second = make(name);
+    expect(await second.get('a')).toEqual({ n: 1 });
+    expect(await second.has('u')).toBe(true);
+    expect(await second.get('u')).toBeUndefined();
+    expect(await second.get('missing')).toBeUndefined();
+    expect((await second.keys()).sort()).toEqual(['a', 'u']);
+    const stats = await second.stats();
+    expect(stats.persistence).toMatchObject({ state: 'on', reason: undefined, entries: 2, pending: 0, readThroughHits: 2 });
+    // Promoted: the second read is a memory hit.
+    await second.get('a');
+    expect((await second.stats()).hits).toBe(1);
+  });
+
+  it('serves entries evicted from memory from IndexedDB', async () => {
+    const cache = make(unique('evicted'), { capacity: 2 });
+    for (const key of ['a', 'b', 'c', 'd']) await cache.put(key, key.toUpperCase());
+    expect(await cache.get('a')).toBe('A');
+    expect(await cache.size()).toBe(4);
+    expect((await cache.stats()).size).toBe(2);
+  });
+
+  it('sees a put and a get of the same batch in order, and a delete before its batch commits', async () => {
+    const cache = make(unique('order'));
+    const [, got, deleted, after] = await Promise.all([cache.put('k', 1), cache.get('k'), cache.delete('k'), cache.get('k')]);
+    expect([got, deleted, after]).toEqual([1, true, undefined]);
+  });
+
+  it('persists deletes, clears and tag invalidations', async () => {
+    const name = unique('removals');
+    const first = make(name, { capacity: 2 });
+    await first.put('a', 1, { tags: ['x'] });
+    await first.put('b', 2, { tags: ['x', 'y'] });
+    await first.put('c', 3);
+    await first.put('d', 4);
+    await first.flush();
+    // 'a' and 'b' are only in IndexedDB now; the invalidation still finds them.
+    expect(await first.invalidateTags(['x'])).toBe(2);
+    expect(await first.delete('c')).toBe(true);
+    expect(await first.delete('c')).toBe(false);
+    await first.close();
+    expect(await stored(name)).toEqual({ d: 4 });
+
+    const second = make(name);
+    expect(await second.keys()).toEqual(['d']);
+    await second.clear();
+    await second.flush();
+    expect(await stored(name)).toEqual({});
+  });
+
+  it('never returns an expired entry after a reopen, and removes it', async () => {
+    const name = unique('ttl');
+    const first = make(name);
+    await first.put('short', 1, { ttl: 50 });
+    await first.put('long', 2, { ttl: 60_000 });
+    await first.close();
+    await sleep(80);
+    const second = make(name);
+    expect(await second.get('short')).toBeUndefined();
+    expect(await second.get('long')).toBe(2);
+    expect(await second.keys()).toEqual(['long']);
+    await second.flush();
+    expect(Object.keys(await stored(name))).toEqual(['long']);
+  });
+
+  it('bounds the persisted tier, evicting the least recently used first', async () => {
+    const name = unique('bounds');
+    const cache = make(name, { capacity: 2, persist: { maxEntries: 3 } });
+    for (const key of ['a', 'b', 'c']) {
+      await cache.put(key, key);
+      await sleep(5);
+    }
+    await cache.flush();
+    // Reading 'a' from IndexedDB makes it recent once the access time is written back.
+    expect(await cache.get('a')).toBe('a');
+    await cache.flush();
+    await cache.put('d', 'd');
+    await cache.flush();
+    expect(Object.keys(await stored(name)).sort()).toEqual(['a', 'c', 'd']);
+    expect((await cache.stats()).persistence).toMatchObject({ entries: 3 });
+  });
+
+  it('bounds the persisted tier by bytes', async () => {
+    const name = unique('bytes');
+    const cache = make(name, { persist: { maxBytes: 5_000 } });
+    for (let i = 0; i < 10; i++) await cache.put(`k${i}`, 'x'.repeat(1_000));
+    await cache.flush();
+    const { persistence } = await cache.stats();
+    expect(persistence.bytes).toBeLessThanOrEqual(5_000);
+    expect(persistence.entries).toBe(2);
+    expect(Object.keys(await stored(name)).sort()).toEqual(['k8', 'k9']);
+  });
+
+  it('commits 1,000 puts in few transactions and flush waits for all of them', async () => {
+    const name = unique('burst');
+    const cache = make(name, { capacity: 100 });
+    const value = 'v'.repeat(1_000);
+    await Promise.all(Array.from({ length: 1_000 }, (_, i) => cache.put(`k${i}`, value)));
+    await cache.flush();
+    expect(Object.keys(await stored(name))).toHaveLength(1_000);
+    expect((await cache.stats()).persistence).toMatchObject({ entries: 1_000, pending: 0 });
+  });
+
+  it('skips, removes and counts a record that does not match the schema', async () => {
+    const name = unique('corrupt');
+    const cache = make(name);
+    await cache.put('good', 1);
+    await cache.flush();
+    const db = await openDB(`tabcache:${name}`);
+    await db.put('entries', { key: 'bad', version: 'nonsense' });
+    await db.put('values', { value: 'evil' }, 'bad');
+    await db.put('entries', { key: 'novalue', version: { at: 1, seq: 0, tab: 'x' }, expiresAt: Infinity, accessedAt: 1, size: 1, tags: [] });
+    db.close();
+    expect(await cache.get('bad')).toBeUndefined();
+    expect(await cache.get('novalue')).toBeUndefined();
+    expect(await cache.get('good')).toBe(1);
+    expect((await cache.stats()).persistence.corrupt).toBe(2);
+    await cache.flush();
+    expect(await stored(name)).toEqual({ good: 1 });
+  });
+
+  it('lets the newer version win when another tab wrote the key later', async () => {
+    const name = unique('versions');
+    const cache = make(name);
+    await cache.put('k', 'old');
+    await cache.flush();
+    // Another tab's write with a version from the future, which this tab has not heard of yet.
+    const db = await openDB(`tabcache:${name}`);
+    const future = { at: Date.now() + 60_000, seq: 0, tab: 'other' };
+    await db.put('entries', { key: 'k', version: future, expiresAt: Infinity, accessedAt: Date.now(), size: 10, tags: [] });
+    await db.put('values', { value: 'newer' }, 'k');
+    db.close();
+    await cache.put('k', 'mine');
+    await cache.flush();
+    expect(await stored(name)).toEqual({ k: 'newer' });
+    expect(await cache.get('k')).toBe('newer');
+  });
+
+  it('stays in memory with persist: false', async () => {
+    const name = unique('off');
+    const first = make(name, { persist: false });
+    await first.put('a', 1);
+    await first.flush();
+    expect((await first.stats()).persistence).toMatchObject({ state: 'off', entries: 0 });
+    await first.close();
+    const second = make(name, { persist: false });
+    expect(await second.get('a')).toBeUndefined();
+  });
+
+  it('keeps serving from memory when IndexedDB does not exist, and says why', async () => {
+    const cache = make(unique('no-idb'), { worker: new URL('./fixtures/no-idb-worker.ts', import.meta.url) });
+    await cache.put('a', 1);
+    await cache.flush();
+    expect(await cache.get('a')).toBe(1);
+    expect(await cache.keys()).toEqual(['a']);
+    const { persistence } = await cache.stats();
+    expect(persistence.state).toBe('unavailable');
+    expect(persistence.reason).toMatch(/IndexedDB/);
+  });
+
+  it('does not hang when an old connection blocks the upgrade, and persists once it goes', async () => {
+    const name = unique('blocked');
+    // An empty database at version 1, held open by a connection that ignores requests to close.
+    const old = await openDB(`tabcache:${name}`, 1);
+    const cache = make(name);
+    const started = performance.now();
+    await cache.put('a', 1);
+    expect(await cache.get('a')).toBe(1);
+    expect(await cache.get('other')).toBeUndefined();
+    await cache.flush();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/blocked/) });
+    old.close();
+    await expect.poll(async () => (await cache.stats()).persistence.state, { timeout: 5_000 }).toBe('on');
+    await cache.flush();
+    expect(await stored(name)).toEqual({ a: 1 });
+  });
+
+  it('gives way to another connection that upgrades the database, then reopens', async () => {
+    const name = unique('upgrade');
+    const cache = make(name);
+    await cache.put('a', 1);
+    await cache.flush();
+    const db = await openDB(`tabcache:${name}`);
+    const version = db.version;
+    db.close();
+    const upgraded = await Promise.race([openDB(`tabcache:${name}`, version + 1), sleep(3_000).then(() => 'hung' as const)]);
+    expect(upgraded).not.toBe('hung');
+    if (upgraded !== 'hung') upgraded.close();
+    await cache.put('b', 2);
+    await cache.flush();
+    expect(await stored(name)).toEqual({ a: 1, b: 2 });
+  });
+});
