@@ -1,5 +1,6 @@
 import { PREFIX } from './errors.js';
-import type { Policy, PolicyFactory } from './policies/policy.js';
+import { TimerWheel } from './expiry.js';
+import type { Policy, PolicyContext, PolicyFactory } from './policies/policy.js';
 import type { MemoryStats, StoreConfig } from './protocol.js';
 import { sizeOf } from './size.js';
 
@@ -14,13 +15,22 @@ export interface StoreEntryOptions {
   size?: number | undefined;
 }
 
+const NO_OPTIONS: StoreEntryOptions = {};
+
 /**
  * The entries of one cache in memory: keys, values, expiry times and sizes in numbered slots, ordered for
  * eviction by a policy. Synchronous and free of I/O, so that it can be tested and simulated anywhere.
- * Expired entries are never returned: a read that finds one removes it.
+ *
+ * Expired entries are never returned. Entries with a ttl sit on a timer wheel, which reclaims them once
+ * they fall due whenever an operation reads the clock; so `size` and `keys()` count what is held, with no
+ * scan. Expiry has millisecond resolution: an entry expires at the first whole millisecond at or after its
+ * time to live. While no entry has a ttl, nothing reads the clock, and a hit on an entry without one never
+ * does.
  */
 export class Store {
   readonly #config: StoreConfig;
+  readonly #capacity: number;
+  readonly #maxBytes: number;
   readonly #policy: Policy;
   readonly #now: () => number;
   readonly #slots = new Map<string, number>();
@@ -29,21 +39,32 @@ export class Store {
   readonly #tags: (readonly string[] | undefined)[];
   readonly #expires: Float64Array;
   readonly #sizes: Float64Array;
-  readonly #free: number[] = [];
+  readonly #free: Int32Array;
+  readonly #wheel: TimerWheel;
+  #freeCount = 0;
   #used = 0;
   #bytes = 0;
   #counts = { hits: 0, misses: 0, puts: 0, deletes: 0, evictions: 0, expirations: 0 };
 
-  constructor(config: StoreConfig, policy: PolicyFactory, now: () => number = Date.now) {
+  constructor(
+    config: StoreConfig,
+    policy: PolicyFactory,
+    now: () => number = Date.now,
+    context: Partial<Pick<PolicyContext, 'random'>> = {},
+  ) {
     this.#config = config;
+    this.#capacity = config.capacity;
+    this.#maxBytes = config.maxBytes ?? Infinity;
     this.#now = now;
     const slots = config.capacity + 1;
-    this.#policy = policy({ capacity: config.capacity, now });
+    this.#policy = policy({ ...context, capacity: config.capacity, now });
     this.#keys = new Array<string | undefined>(slots);
     this.#values = new Array<unknown>(slots);
     this.#tags = new Array<readonly string[] | undefined>(slots);
     this.#expires = new Float64Array(slots);
     this.#sizes = new Float64Array(slots);
+    this.#free = new Int32Array(slots);
+    this.#wheel = new TimerWheel(slots);
   }
 
   get config(): StoreConfig {
@@ -52,57 +73,66 @@ export class Store {
 
   /** The value for `key`, or MISS. Counts a hit or a miss and tells the policy. */
   get(key: string): unknown {
-    const slot = this.#live(key);
-    if (slot === undefined) {
-      this.#counts.misses++;
-      this.#policy.onMiss(key);
-      return MISS;
+    const slot = this.#slots.get(key);
+    if (slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot))) {
+      this.#counts.hits++;
+      this.#policy.onHit(slot);
+      return this.#values[slot];
     }
-    this.#counts.hits++;
-    this.#policy.onHit(slot);
-    return this.#values[slot];
+    this.#counts.misses++;
+    this.#policy.onMiss(key);
+    return MISS;
   }
 
   /** Whether `key` is held and fresh. Not a read: no hit, miss or policy update. */
   has(key: string): boolean {
-    return this.#live(key) !== undefined;
+    const slot = this.#slots.get(key);
+    return slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot));
   }
 
-  put(key: string, value: unknown, options: StoreEntryOptions = {}): void {
-    const ttl = options.ttl ?? this.#config.ttl;
-    const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#now() + ttl;
+  put(key: string, value: unknown, options: StoreEntryOptions = NO_OPTIONS): void {
+    const ttl = options.ttl ?? this.#config.ttl ?? Infinity;
     const size = options.size ?? sizeOf(value) + key.length * 2;
-    const { maxBytes } = this.#config;
-    if (maxBytes !== undefined && size > maxBytes) {
-      throw new RangeError(`${PREFIX}the value for key ${JSON.stringify(key)} takes ${size} bytes, more than maxBytes (${maxBytes})`);
+    if (size > this.#maxBytes) {
+      throw new RangeError(`${PREFIX}the value for key ${JSON.stringify(key)} takes ${size} bytes, more than maxBytes (${this.#maxBytes})`);
+    }
+    let expiresAt = Infinity;
+    if (ttl !== Infinity || this.#wheel.size > 0) {
+      const now = this.#now();
+      this.#wheel.advance(now, this.#expire);
+      if (ttl !== Infinity) expiresAt = Math.ceil(now + ttl);
     }
     this.#counts.puts++;
     let slot = this.#slots.get(key);
     if (slot !== undefined) {
       this.#bytes += size - this.#sizes[slot]!;
-      this.#policy.onUpdate(slot, expiresAt);
+      this.#policy.onUpdate(slot, expiresAt, ttl);
     } else {
-      slot = this.#free.pop() ?? this.#used++;
+      slot = this.#freeCount > 0 ? this.#free[--this.#freeCount]! : this.#used++;
       this.#slots.set(key, slot);
       this.#keys[slot] = key;
       this.#bytes += size;
-      this.#policy.onInsert(slot, key, expiresAt);
+      this.#policy.onInsert(slot, key, expiresAt, ttl);
     }
     this.#values[slot] = value;
     this.#tags[slot] = options.tags;
-    this.#expires[slot] = expiresAt;
     this.#sizes[slot] = size;
-    this.#evictIfOver();
+    if (expiresAt !== Infinity) this.#wheel.schedule(slot, expiresAt);
+    else if (this.#expires[slot] !== Infinity) this.#wheel.unschedule(slot);
+    this.#expires[slot] = expiresAt;
+    while (this.#slots.size > this.#capacity || this.#bytes > this.#maxBytes) {
+      this.#remove(this.#policy.victim());
+      this.#counts.evictions++;
+    }
   }
 
+  /** Removes `key`; true when a fresh entry was there. */
   delete(key: string): boolean {
     const slot = this.#slots.get(key);
-    if (slot === undefined) return false;
-    const fresh = this.#expires[slot]! > this.#now();
+    if (slot === undefined || (this.#expires[slot] !== Infinity && !this.#fresh(slot))) return false;
     this.#remove(slot);
-    if (fresh) this.#counts.deletes++;
-    else this.#counts.expirations++;
-    return fresh;
+    this.#counts.deletes++;
+    return true;
   }
 
   clear(): void {
@@ -110,9 +140,10 @@ export class Store {
     this.#keys.fill(undefined);
     this.#values.fill(undefined);
     this.#tags.fill(undefined);
-    this.#free.length = 0;
+    this.#freeCount = 0;
     this.#used = 0;
     this.#bytes = 0;
+    this.#wheel.clear();
     this.#policy.clear();
   }
 
@@ -121,6 +152,7 @@ export class Store {
    * invalidation is rare next to reads, and the memory tier is bounded.
    */
   deleteTagged(tags: readonly string[]): string[] {
+    this.#reclaim();
     const wanted = new Set(tags);
     const deleted: string[] = [];
     for (const [key, slot] of this.#slots) {
@@ -132,15 +164,14 @@ export class Store {
 
   /** The keys held and fresh, in no particular order. */
   keys(): string[] {
-    const now = this.#now();
-    const keys: string[] = [];
-    for (const [key, slot] of this.#slots) if (this.#expires[slot]! > now) keys.push(key);
-    return keys;
+    this.#reclaim();
+    return [...this.#slots.keys()];
   }
 
-  /** Entries held and fresh. */
+  /** Entries held and fresh. O(1) amortised: expired entries are reclaimed off the timer wheel. */
   get size(): number {
-    return this.keys().length;
+    this.#reclaim();
+    return this.#slots.size;
   }
 
   stats(): MemoryStats {
@@ -157,33 +188,33 @@ export class Store {
     };
   }
 
-  /** The slot of `key` when it is held and fresh; an expired entry found here is removed. */
-  #live(key: string): number | undefined {
-    const slot = this.#slots.get(key);
-    if (slot === undefined) return undefined;
-    if (this.#expires[slot]! <= this.#now()) {
-      this.#remove(slot);
-      this.#counts.expirations++;
-      return undefined;
-    }
-    return slot;
+  /** Reads the clock for the entry in `slot`, which has a ttl: removes it if it expired, and reclaims others. */
+  #fresh(slot: number): boolean {
+    const now = this.#now();
+    const fresh = this.#expires[slot]! > now;
+    if (!fresh) this.#expire(slot);
+    this.#wheel.advance(now, this.#expire);
+    return fresh;
   }
 
-  #evictIfOver(): void {
-    const { capacity, maxBytes } = this.#config;
-    while (this.#slots.size > capacity || (maxBytes !== undefined && this.#bytes > maxBytes)) {
-      this.#remove(this.#policy.victim());
-      this.#counts.evictions++;
-    }
+  /** Removes every entry that expired by now; reads the clock only while some entry has a ttl. */
+  #reclaim(): void {
+    if (this.#wheel.size > 0) this.#wheel.advance(this.#now(), this.#expire);
   }
+
+  readonly #expire = (slot: number): void => {
+    this.#remove(slot);
+    this.#counts.expirations++;
+  };
 
   #remove(slot: number): void {
     this.#policy.onRemove(slot);
+    this.#wheel.unschedule(slot);
     this.#slots.delete(this.#keys[slot]!);
     this.#bytes -= this.#sizes[slot]!;
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
     this.#tags[slot] = undefined;
-    this.#free.push(slot);
+    this.#free[this.#freeCount++] = slot;
   }
 }
