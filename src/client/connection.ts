@@ -122,7 +122,17 @@ export class Connection {
 
   #start(): Session {
     this.#unhook ??= flushOnHide(() => void this.send({ op: 'flush' }).catch(() => {}));
-    const session: Session = { link: undefined, remote: undefined, ready: false, inFlight: new Set(), opened: Promise.resolve() };
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    const session: Session = {
+      link: undefined,
+      remote: undefined,
+      ready: false,
+      inFlight: new Set(),
+      opened: Promise.resolve(),
+      ended,
+      markEnded,
+    };
     this.#session = session;
     session.opened = (async () => {
       const link = await this.#links();
