@@ -33,7 +33,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: ['comlink', 'idb', 'http-cache-semantics'],
+      external: ['comlink', 'idb', 'http-cache-semantics', /^msgpackr(\/|$)/],
     },
   },
   worker: {

@@ -1,0 +1,28 @@
+// A 64-bit hash of a key as two independent 32-bit lanes over its UTF-16 code units, seeded per table so
+// that keys chosen to collide on one page do not collide in another table.
+
+/** Lane A of the key's hash; `seed` comes from the table header. */
+export function hashA(key: string, seed: number): number {
+  let h = seed ^ key.length;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return fmix(h);
+}
+
+/** Lane B, with another multiplier and seed, so that it filters where lane A collided. */
+export function hashB(key: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h + key.charCodeAt(i), 0x5bd1e995) ^ (h >>> 15);
+  return fmix(h ^ key.length);
+}
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** A random 32-bit seed. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Int32Array(1))[0]!;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { decode } from '../../src/shared-memory/decode.js';
+import { encode } from '../../src/shared-memory/encode.js';
+
+// The codec must give back what structured clone gives, or refuse the value (which then stays on the
+// message path).
+const roundTrip = (value: unknown) => {
+  const bytes = encode(value);
+  return bytes === undefined ? undefined : { value: decode(Uint8Array.from(bytes)) };
+};
+
+describe('the shared-memory codec', () => {
+  const exact: [string, unknown][] = [
+    ['strings', ['', 'plain', 'é😀 ünïcödé', 'x'.repeat(70_000)]],
+    ['numbers', [0, 1, -1, 255, 256, 65_536, -2_147_483_649, 2 ** 53, 2 ** 64, 1.5, NaN, Infinity, -Infinity, Number.MIN_VALUE]],
+    ['booleans, null and undefined', [true, false, null, undefined]],
+    ['an object with an undefined property', { a: undefined, b: 1 }],
+    ['nested objects and arrays', { list: [[1, [2, { deep: [3] }]], {}], empty: [], o: { p: { q: 'r' } } }],
+    ['keys that look like numbers, in order', { b: 1, 2: 'two', a: 3, 1: 'one' }],
+    ['Dates', [new Date(0), new Date(1_700_000_000_123), new Date(-86_400_000), new Date(NaN), new Date(8.64e15)]],
+    ['typed arrays', [
+      new Uint8Array([0, 255]), new Int8Array([-128]), new Uint8ClampedArray([7]), new Int16Array([-2]),
+      new Uint16Array([65_535]), new Int32Array([-1]), new Uint32Array([4_000_000_000]), new Float32Array([1.5]),
+      new Float64Array([Math.PI]), new BigInt64Array([-(2n ** 63n)]), new BigUint64Array([2n ** 64n - 1n]), new Uint8Array(0),
+    ]],
+    ['a JSON document', JSON.parse(JSON.stringify({ users: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `user ${i}`, admin: i % 7 === 0 })) }))],
+  ];
+  for (const [what, value] of exact) {
+    it(`round-trips ${what} as structured clone does`, () => {
+      const back = roundTrip(value);
+      expect(back).toBeDefined();
+      expect(back!.value).toStrictEqual(structuredClone(value));
+    });
+  }
+
+  it('gives back typed arrays with their own buffer', () => {
+    const bytes = encode({ a: new Uint8Array([1, 2, 3]) })!;
+    const scratch = Uint8Array.from(bytes);
+    const back = decode(scratch) as { a: Uint8Array };
+    scratch.fill(0);
+    expect([...back.a]).toEqual([1, 2, 3]);
+  });
+
+  const shared = { s: 1 };
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const buffer = new ArrayBuffer(8);
+  const refused: [string, unknown][] = [
+    ['a Map', new Map([[1, 2]])],
+    ['a Set', new Set([1])],
+    ['a Blob', new Blob(['x'])],
+    ['a RegExp', /x/g],
+    ['an Error', new Error('x')],
+    ['an ArrayBuffer', new ArrayBuffer(4)],
+    ['a DataView', new DataView(new ArrayBuffer(4))],
+    ['a boxed primitive', new String('x')],
+    ['a bigint', 1n],
+    ['-0', -0],
+    ['-0 inside', { a: [1, -0] }],
+    ['a lone surrogate', 'a\uD800b'],
+    ['a lone surrogate in a key', { ['\uDC00']: 1 }],
+    ['an own __proto__ key', JSON.parse('{"__proto__": {"polluted": true}}')],
+    ['a sparse array', Object.assign(new Array<number>(3), { 0: 1, 2: 3 })],
+    ['an array with extra properties', Object.assign([1], { extra: true })],
+    ['an object reached twice', { a: shared, b: shared }],
+    ['a cycle', cyclic],
+    ['typed arrays sharing a buffer', [new Uint8Array(buffer), new Uint16Array(buffer)]],
+    ['a typed array over part of its buffer', new Uint8Array(buffer, 2, 4)],
+    ['a class instance', new (class Point { x = 1 })()],
+    ['nesting deeper than 64', JSON.parse(`${'['.repeat(70)}${']'.repeat(70)}`)],
+  ];
+  for (const [what, value] of refused) {
+    it(`leaves ${what} to the message path`, () => {
+      expect(encode(value)).toBeUndefined();
+    });
+  }
+});

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ABSENT, SharedTableView } from '../../src/shared-memory/table-view.js';
+import type { WriterCommand } from './fixtures/shared-writer.js';
+import { isWhole, type ChurnValue } from './fixtures/shared-values.js';
+
+// A real worker writes the table; this page reads it, as a cache's page will.
+const workers: Worker[] = [];
+afterEach(() => workers.splice(0).forEach((worker) => worker.terminate()));
+
+async function startWriter(sharedBytes = 1 << 20, capacity = 1000) {
+  const worker = new Worker(new URL('./fixtures/shared-writer.ts', import.meta.url), { type: 'module' });
+  workers.push(worker);
+  const ask = <T>(command: WriterCommand) =>
+    new Promise<T>((resolve) => {
+      worker.addEventListener('message', (event: MessageEvent<T>) => resolve(event.data), { once: true });
+      worker.postMessage(command);
+    });
+  const buffer = await ask<SharedArrayBuffer>({ op: 'create', sharedBytes, capacity });
+  return { ask, view: new SharedTableView(buffer) };
+}
+
+describe('the shared table', () => {
+  it('is available: this page is cross-origin isolated', () => {
+    expect(crossOriginIsolated).toBe(true);
+  });
+
+  it('serves what the worker set, and forgets what it deleted or cleared', async () => {
+    const { ask, view } = await startWriter();
+    const value = { a: 1, list: ['x', null, undefined], when: new Date(7), bytes: new Uint8Array([1, 2]) };
+    expect(await ask({ op: 'set', key: 'k', value })).toBe(true);
+    await ask({ op: 'set', key: 'u', value: undefined });
+    const back = view.read('k');
+    expect(back).toEqual(value);
+    expect(back).not.toBe(view.read('k'));
+    expect(view.read('u')).toBeUndefined();
+    expect(view.read('missing')).toBe(ABSENT);
+    await ask({ op: 'delete', key: 'k' });
+    expect(view.read('k')).toBe(ABSENT);
+    expect(view.read('u')).toBeUndefined();
+    await ask({ op: 'clear' });
+    expect(view.read('u')).toBe(ABSENT);
+  });
+
+  it('tells apart keys whose home slots collide, and keys that differ only late', async () => {
+    const { ask, view } = await startWriter(1 << 20, 8);
+    const keys = Array.from({ length: 10 }, (_, i) => `same-long-prefix-${'y'.repeat(40)}-${i}`);
+    for (const key of keys) await ask({ op: 'set', key, value: key.length + key });
+    for (const key of keys) expect(view.read(key)).toBe(key.length + key);
+    expect(view.read(`${keys[0]}!`)).toBe(ABSENT);
+    expect(view.read('')).toBe(ABSENT);
+  });
+
+  it('keeps an entry past its expiry time out', async () => {
+    const { ask, view } = await startWriter();
+    await ask({ op: 'set', key: 'soon', value: 1, expiresAt: Date.now() + 50 });
+    await ask({ op: 'set', key: 'later', value: 2, expiresAt: Date.now() + 60_000 });
+    expect(view.read('soon')).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(view.read('soon')).toBe(ABSENT);
+    expect(view.read('later')).toBe(2);
+  });
+
+  it('does not mirror what it cannot hold, and drops the older value of that key', async () => {
+    const { ask, view } = await startWriter(64 * 1024, 100);
+    await ask({ op: 'set', key: 'k', value: 'small' });
+    expect(await ask({ op: 'set', key: 'k', value: 'x'.repeat(100_000) })).toBe(false);
+    expect(view.read('k')).toBe(ABSENT);
+    expect(await ask({ op: 'set', key: 'm', value: new Map([[1, 2]]) })).toBe(false);
+    expect(view.read('m')).toBe(ABSENT);
+  });
+
+  it('reclaims the arena: entries rewritten and deleted many times over still fit', async () => {
+    const { ask, view } = await startWriter(64 * 1024, 64);
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 20; i++) expect(await ask({ op: 'set', key: `k${i}`, value: 'v'.repeat(200 + round * 10) })).toBe(true);
+      for (let i = 0; i < 20; i += 2) await ask({ op: 'delete', key: `k${i}` });
+    }
+    expect(view.read('k1')).toBe('v'.repeat(490));
+    expect(view.read('k0')).toBe(ABSENT);
+  });
+
+  it('records hits in the read buffer for the worker to drain, and counts them', async () => {
+    const { ask, view } = await startWriter();
+    await ask({ op: 'set', key: 'hot', value: 1 });
+    await ask({ op: 'set', key: 'cold', value: 2 });
+    for (let i = 0; i < 100; i++) view.read('hot');
+    view.read('cold');
+    view.read('missing');
+    const { touched, stats } = await ask<{ touched: string[]; stats: { hits: number; entries: number } }>({ op: 'drain' });
+    expect(touched.filter((key) => key === 'hot')).toHaveLength(100);
+    expect(touched.filter((key) => key === 'cold')).toHaveLength(1);
+    expect(stats).toMatchObject({ hits: 101, entries: 2 });
+    for (let i = 0; i < 10_000; i++) view.read('hot');
+    const later = await ask<{ touched: string[]; stats: { hits: number } }>({ op: 'drain' });
+    expect(later.stats.hits).toBe(10_101);
+    expect(later.touched.length).toBeLessThanOrEqual(4096);
+  });
+
+  it('never returns a torn value over a million reads while a worker rewrites them', async () => {
+    const { ask, view } = await startWriter(256 * 1024, 16);
+    const stop = new SharedArrayBuffer(4);
+    const keys = 8;
+    const writes = ask<number>({ op: 'churn', keys, stop });
+    let hits = 0;
+    let torn = 0;
+    const started = performance.now();
+    for (let i = 0; i < 1_000_000; i++) {
+      const key = i % keys;
+      const value = view.read(`k${key}`);
+      if (value === ABSENT) continue;
+      hits++;
+      const whole = value as ChurnValue;
+      if (!isWhole(whole) || whole.n % keys !== key) torn++;
+    }
+    const elapsed = performance.now() - started;
+    Atomics.store(new Int32Array(stop), 0, 1);
+    const written = await writes;
+    expect(torn).toBe(0);
+    // Both sides really ran at once: many hits, many writes.
+    expect(hits).toBeGreaterThan(100_000);
+    expect(written).toBeGreaterThan(10_000);
+    console.log(`1,000,000 reads in ${elapsed.toFixed(0)} ms: ${hits} hits, ${written} writes, ${torn} torn`);
+  }, 120_000);
+});
