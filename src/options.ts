@@ -2,7 +2,7 @@ import { PREFIX } from './errors.js';
 import type { BuiltinPolicy, PersistConfig, PolicyName, StoreConfig } from './protocol.js';
 
 // The policies a worker of tabcache's own knows; kept here so that the page checks names without loading them.
-export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = ['lru'];
+export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = ['lru', 'lfu', 'ttl', 'lru-ttl', 'tinylfu'];
 
 /** Options of `createCache`. Every one has a default; the cache is always bounded. */
 export interface CacheOptions {

@@ -90,6 +90,15 @@ export class Store {
     return slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot));
   }
 
+  /**
+   * Tells the policy of a hit on `key` served elsewhere (from shared memory), so that eviction still sees it.
+   * Counts nothing and reads no clock: the hit was counted where it was served.
+   */
+  touch(key: string): void {
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) this.#policy.onHit(slot);
+  }
+
   put(key: string, value: unknown, options: StoreEntryOptions = NO_OPTIONS): void {
     const ttl = options.ttl ?? this.#config.ttl ?? Infinity;
     const size = options.size ?? sizeOf(value) + key.length * 2;
