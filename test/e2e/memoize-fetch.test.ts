@@ -224,6 +224,12 @@ describe('across tabs', () => {
     expect(count('/api/slow')).toBe(1);
   });
 
+  it('runs a memoized function once when two pages call it at once', async () => {
+    const pages = await Promise.all([open(), open()]);
+    await Promise.all(pages.map((page) => page.evaluate(() => window.memo.ping('/api/slow'))));
+    expect(count('/api/slow')).toBe(1);
+  });
+
   it('answers a fresh entry after a reload without a request', async () => {
     const page = await open();
     expect((await get(page, '/api/fresh')).body).toBe('fresh 1');
