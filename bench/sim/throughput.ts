@@ -1,0 +1,130 @@
+// The throughput and memory workloads of bench/policies.bench.ts. Free of Node APIs, so that the same code
+// runs in Node and in a Chromium page.
+import { LRUCache } from 'lru-cache';
+import { createLRU } from 'lru.min';
+import { LRUCache as MnemonistLru } from 'mnemonist';
+import QuickLRU from 'quick-lru';
+import { lru as tinyLru } from 'tiny-lru';
+import { builtinPolicies } from '../../src/policies/index.js';
+import type { BuiltinPolicy } from '../../src/protocol.js';
+import { MISS, Store } from '../../src/store.js';
+import { seededRandom } from './random.js';
+import { zipfStream } from './zipf.js';
+
+/** What every contender offers the benchmark: a read that may miss and a write. */
+interface Contender {
+  getOrPut(key: string, value: number): void;
+}
+
+const POLICIES = Object.keys(builtinPolicies) as BuiltinPolicy[];
+
+export const CONTENDERS: Record<string, (capacity: number) => Contender> = {
+  ...Object.fromEntries(
+    POLICIES.map((policy) => [
+      `tabcache ${policy}`,
+      (capacity: number): Contender => {
+        const store = new Store({ name: 'bench', policy, capacity, maxBytes: undefined, ttl: undefined }, builtinPolicies[policy]);
+        return {
+          getOrPut(key, value) {
+            if (store.get(key) === MISS) store.put(key, value);
+          },
+        };
+      },
+    ]),
+  ),
+  'lru-cache': (capacity) => {
+    const cache = new LRUCache<string, number>({ max: capacity });
+    return { getOrPut: (key, value) => void (cache.get(key) === undefined && cache.set(key, value)) };
+  },
+  mnemonist: (capacity) => {
+    const cache = new MnemonistLru<string, number>(capacity);
+    return { getOrPut: (key, value) => void (cache.get(key) === undefined && cache.set(key, value)) };
+  },
+  'lru.min': (capacity) => {
+    const cache = createLRU<string, number>({ max: capacity });
+    return { getOrPut: (key, value) => void (cache.get(key) === undefined && cache.set(key, value)) };
+  },
+  'quick-lru': (capacity) => {
+    const cache = new QuickLRU<string, number>({ maxSize: capacity });
+    return { getOrPut: (key, value) => void (cache.get(key) === undefined && cache.set(key, value)) };
+  },
+  'tiny-lru': (capacity) => {
+    const cache = tinyLru<number>(capacity);
+    return { getOrPut: (key, value) => void (cache.get(key) === undefined && cache.set(key, value)) };
+  },
+};
+
+export const PEERS = ['lru-cache', 'mnemonist', 'lru.min', 'quick-lru', 'tiny-lru'];
+
+export interface Workload {
+  name: string;
+  keys: string[];
+  stream: Int32Array;
+}
+
+const KEYS = 1_000_000;
+
+/**
+ * zipf: Zipf(0.99) over 1M keys. scan: the same, broken every 1,000 requests by 1,000 requests that sweep
+ * on through another 1M keys, each seen once per sweep: half the traffic is a scan.
+ */
+export function workloads(requests: number): Workload[] {
+  const keys = Array.from({ length: 2 * KEYS }, (_, i) => `key:${i}`);
+  const zipf = zipfStream(KEYS, 0.99, requests, seededRandom(42));
+  const scan = new Int32Array(requests);
+  let sweep = 0;
+  for (let i = 0; i < requests; i++) {
+    scan[i] = Math.floor(i / 1_000) % 2 === 0 ? zipf[i]! : KEYS + (sweep++ % KEYS);
+  }
+  return [
+    { name: 'zipf', keys, stream: zipf },
+    { name: 'scan', keys, stream: scan },
+  ];
+}
+
+export interface Throughput {
+  contender: string;
+  workload: string;
+  /** Operations a second of each measured pass. */
+  passes: number[];
+}
+
+/** Runs one contender over each workload: a warm-up pass, then `rounds` passes on fresh caches. */
+export function measureThroughput(contender: string, capacity: number, requests: number, rounds: number): Throughput[] {
+  const make = CONTENDERS[contender];
+  if (!make) throw new Error(`no contender ${contender}`);
+  return workloads(requests).map(({ name, keys, stream }) => {
+    const passes: number[] = [];
+    for (let round = -1; round < rounds; round++) {
+      const cache = make(capacity);
+      const started = performance.now();
+      for (let i = 0; i < stream.length; i++) cache.getOrPut(keys[stream[i]!]!, i);
+      const seconds = (performance.now() - started) / 1000;
+      if (round >= 0) passes.push(stream.length / seconds);
+    }
+    return { contender, workload: name, passes };
+  });
+}
+
+let memoryKeys: string[] = [];
+/** Keeps the filled cache alive until `releaseMemory`. */
+const retained: Contender[] = [];
+
+/** Makes the keys a memory measurement will use, before its baseline, so that they do not count. */
+export function prepareMemory(entries: number): void {
+  memoryKeys = Array.from({ length: entries }, (_, i) => `key:${i}`);
+  retained.length = 0;
+}
+
+/** Fills a contender with the prepared keys (small-integer values, which take no heap) and keeps it alive. */
+export function fillMemory(contender: string): void {
+  const make = CONTENDERS[contender];
+  if (!make) throw new Error(`no contender ${contender}`);
+  const cache = make(memoryKeys.length);
+  for (let i = 0; i < memoryKeys.length; i++) cache.getOrPut(memoryKeys[i]!, i);
+  retained.push(cache);
+}
+
+export function releaseMemory(): void {
+  retained.length = 0;
+}
