@@ -38,6 +38,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Pages start workers and open IndexedDB; on a loaded machine that takes seconds, not milliseconds.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -13,7 +13,8 @@ export interface ConnectOptions extends CacheOptions {
    */
   parentOrigins?: readonly string[];
   /**
-   * Milliseconds to wait for the parent page to answer before starting a worker of this frame's own.
+   * Milliseconds to wait for the parent page to answer before starting a worker of this frame's own. Once the
+   * page has answered, the frame waits for its port as long as the page's worker takes to start.
    * @default 1000
    */
   timeout?: number;

@@ -6,8 +6,11 @@ import type { Connection } from './connection.js';
 import type { Link } from './link.js';
 
 const REQUEST = 'tabcache:connect';
+const ACK = 'tabcache:ack';
 const ANSWER = 'tabcache:port';
 const GONE = 'tabcache:gone';
+/** How long a frame waits for the port once the page has said it is coming (its worker may be starting). */
+const PORT_TIMEOUT = 30_000;
 
 interface ConnectRequest {
   type: typeof REQUEST;
@@ -15,9 +18,12 @@ interface ConnectRequest {
   id: string;
 }
 
-/** The page's answer with a port, and later, with type GONE, word that the port's worker has stopped. */
+/**
+ * The page's answers: at once an ACK (a port is coming), then the port, and later, with type GONE, word that
+ * the port's worker has stopped.
+ */
 interface PortAnswer {
-  type: typeof ANSWER | typeof GONE;
+  type: typeof ACK | typeof ANSWER | typeof GONE;
   name: string;
   id: string;
 }
@@ -45,6 +51,7 @@ export function shareWithFrames(connection: Connection, options: ShareOptions = 
     }
     const id = request.id;
     const origin = event.origin;
+    frame.postMessage({ type: ACK, name, id } satisfies PortAnswer, origin);
     connection.endpoint().then(
       ({ port, ended }) => {
         const answer: PortAnswer = { type: ANSWER, name, id };
@@ -73,6 +80,7 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
   const trusted = new Set([location.origin, ...parentOrigins]);
   const id = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : String(Math.random());
   return new Promise((resolve) => {
+    let timer = setTimeout(() => finish(undefined), timeout);
     const finish = (link: Link | undefined) => {
       clearTimeout(timer);
       window.removeEventListener('message', onMessage);
@@ -81,11 +89,15 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
     const onMessage = (event: MessageEvent) => {
       const answer = event.data as Partial<PortAnswer> | null;
       if (event.source !== window.parent || !trusted.has(event.origin)) return;
-      if (answer?.type !== ANSWER || answer.id !== id || answer.name !== name) return;
+      if (answer?.id !== id || answer.name !== name) return;
+      if (answer.type === ACK) {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(undefined), PORT_TIMEOUT);
+        return;
+      }
       const port = event.ports[0];
-      if (port) finish(portLink(port, event.origin, id));
+      if (answer.type === ANSWER && port) finish(portLink(port, event.origin, id));
     };
-    const timer = setTimeout(() => finish(undefined), timeout);
     window.addEventListener('message', onMessage);
     const request: ConnectRequest = { type: REQUEST, name, id };
     // One message per trusted origin: the browser delivers it only if the parent is of that origin.

@@ -1,52 +1,119 @@
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 
-let server: ViteDevServer;
+const CONFIG = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
 let browser: Browser;
-let url: string;
 beforeAll(async () => {
-  server = await createServer({
-    configFile: fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url)),
-    logLevel: 'error',
-    server: { port: 0, strictPort: false, hmr: false },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('the demo server has no port');
-  url = `http://127.0.0.1:${address.port}/`;
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
 });
 
-describe('the demo page', () => {
-  it('puts, gets and deletes an entry and shows the stats, with no console errors', async () => {
-    const page = await browser.newPage();
+/** Starts the demo's own Vite server (as `npm run demo` does), isolated or not. */
+async function demoServer(isolated: boolean): Promise<{ url: string; server: ViteDevServer }> {
+  process.env.TABCACHE_DEMO_ISOLATED = isolated ? '1' : '0';
+  const server = await createServer({ configFile: CONFIG, logLevel: 'error', server: { port: 0, strictPort: false, hmr: false } });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the demo server has no port');
+  return { url: `http://127.0.0.1:${address.port}/`, server };
+}
+
+async function openDemo(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return page;
+}
+
+/** Loads product `id` and returns the line the page logged for it. */
+async function load(page: Page, id: number): Promise<string> {
+  const before = await page.locator('#log li').count();
+  await page.click(`button[data-product="${id}"]`);
+  await expect.poll(() => page.locator('#log li').count(), { timeout: 15_000 }).toBe(before + 1);
+  return (await page.locator('#log li').first().textContent()) ?? '';
+}
+
+const serverCount = (page: Page) => page.evaluate(async () => ((await (await fetch('/api/requests')).json()) as { total: number }).total);
+
+describe('the demo', () => {
+  it('shows the slow API memoized across tabs and reloads, live figures, the frame and the playground', async () => {
+    const { url, server } = await demoServer(true);
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    await expect.poll(() => page.locator('#path').textContent()).toContain('cross-origin isolated');
+    try {
+      const page = await openDemo(context, url, errors);
+      await expect.poll(() => page.locator('#path').textContent()).toMatch(/fast path on/);
 
-    await page.fill('input[name=key]', 'greeting');
-    await page.fill('input[name=value]', 'hello');
-    await page.click('button[value=put]');
-    await expect.poll(() => page.locator('#result').textContent()).toMatch(/put "greeting"/);
-    await page.click('button[value=get]');
-    await expect.poll(() => page.locator('#result').textContent()).toMatch(/"greeting" → "hello"/);
-    await expect.poll(() => page.locator('#keys').textContent()).toContain('greeting');
-    await expect.poll(() => page.locator('#stats').textContent()).toMatch(/hits\s*1/);
+      expect(await load(page, 1)).toMatch(/Kettle: .* from the server/);
+      expect(await load(page, 1)).toMatch(/Kettle: .* from the cache/);
+      expect(await serverCount(page)).toBe(1);
 
-    await page.click('button[value=delete]');
-    await expect.poll(() => page.locator('#result').textContent()).toMatch(/deleted "greeting"/);
-    await page.click('button[value=get]');
-    await expect.poll(() => page.locator('#result').textContent()).toMatch(/"greeting": miss/);
-    expect(errors).toEqual([]);
-    await page.close();
+      const second = await openDemo(context, url, errors);
+      expect(await load(second, 1)).toMatch(/Kettle: .* from the cache/);
+      await expect.poll(() => page.locator('#tabs').textContent(), { timeout: 10_000 }).toMatch(/2 tabs/);
+      await second.close();
+
+      await page.reload();
+      expect(await load(page, 1)).toMatch(/Kettle: .* from the cache/);
+      expect(await serverCount(page)).toBe(1);
+      await expect.poll(() => page.locator('#requests').textContent()).toBe('1');
+
+      await expect.poll(() => page.locator('#tiers').textContent(), { timeout: 10_000 }).toMatch(/IndexedDB.*[1-9]/);
+      // After the reload the worker's memory started empty: the product came from IndexedDB.
+      await expect.poll(() => page.locator('#counters').textContent()).toMatch(/answered by IndexedDB\)\d+ \([1-9]/);
+
+      const frame = page.frameLocator('#widget');
+      await expect.poll(() => frame.locator('#link').textContent(), { timeout: 10_000 }).toMatch(/shares the page's cache/);
+      await frame.locator('#cheapest').click();
+      await expect.poll(() => frame.locator('#products').textContent()).toMatch(/Kettle: 7 €/);
+      expect(await serverCount(page)).toBe(1);
+
+      await page.fill('input[name=requests]', '60000');
+      await page.fill('input[name=keys]', '5000');
+      await page.fill('input[name=capacity]', '400');
+      await page.click('#workload button');
+      await expect.poll(() => page.locator('#policy-table tbody tr').count(), { timeout: 60_000 }).toBe(5);
+      const table = await page.locator('#policy-table tbody tr').evaluateAll((rows) =>
+        rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+      );
+      const percent = (cell: string | undefined) => Number.parseFloat(cell ?? 'NaN');
+      const opt = table.find((row) => row[0] === 'OPT')!;
+      for (const row of table) {
+        for (let column = 1; column < row.length; column++) expect(percent(row[column])).toBeLessThanOrEqual(percent(opt[column]));
+      }
+      await expect.poll(() => page.locator('#policy-chart canvas').count()).toBeGreaterThan(0);
+
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOTS}demo.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('works without cross-origin isolation, and says it is on the message path', async () => {
+    const { url, server } = await demoServer(false);
+    const context = await browser.newContext();
+    const errors: string[] = [];
+    try {
+      const page = await openDemo(context, url, errors);
+      await expect.poll(() => page.locator('#path').textContent()).toMatch(/message path: .*isolated/);
+      expect(await load(page, 2)).toMatch(/Teapot: .* from the server/);
+      expect(await load(page, 2)).toMatch(/Teapot: .* from the cache/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
   });
 });
