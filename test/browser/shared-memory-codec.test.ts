@@ -33,6 +33,14 @@ describe('the shared-memory codec', () => {
     });
   }
 
+  it('decodes each value on its own: no object shape carries over from one value to the next', () => {
+    const first = encode([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }, { a: 7, b: 8 }])!.slice();
+    const second = encode([{ b: 'x', a: 'y' }, { a: 1, b: 2 }, { a: 1, b: 2 }, { c: 1 }])!.slice();
+    expect(decode(second)).toStrictEqual([{ b: 'x', a: 'y' }, { a: 1, b: 2 }, { a: 1, b: 2 }, { c: 1 }]);
+    expect(decode(first)).toStrictEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }, { a: 7, b: 8 }]);
+    expect(decode(second)).toStrictEqual(decode(second));
+  });
+
   it('gives back typed arrays with their own buffer', () => {
     const bytes = encode({ a: new Uint8Array([1, 2, 3]) })!;
     const scratch = Uint8Array.from(bytes);
