@@ -1,13 +1,16 @@
-import type { IDBPTransaction } from 'idb';
+import { unwrap, type IDBPTransaction } from 'idb';
 import type { PersistConfig } from '../protocol.js';
 import { isEntryMeta, STORES, type CacheDB, type Database, type EntryMeta, type StoreName, type Totals } from './schema.js';
 import { compareVersions } from './version.js';
 import type { Batch } from './writes.js';
 
+type Tx = IDBPTransaction<CacheDB, StoreName[], 'readwrite' | 'readonly'>;
 type WriteTx = IDBPTransaction<CacheDB, StoreName[], 'readwrite'>;
 
 /** Expired records removed by one batch at most, so that a batch stays short after a long absence. */
 const SWEEP_LIMIT = 500;
+/** Past a bound, evict down to this share of it, so that the next batches do not have to count again. */
+const HEADROOM = 0.9;
 
 export interface CommitResult {
   /** Keys whose put lost to a newer version already stored by another tab. */
@@ -16,21 +19,35 @@ export interface CommitResult {
   uncloneable: string[];
   /** Records that did not match the schema, found and replaced or removed. */
   corrupt: number;
+  /** The totals after the batch, with its generation. */
   totals: Totals;
+  /** The generation the batch started from. */
+  base: number;
 }
 
 /**
  * Commits a batch in one readwrite transaction, then removes expired records and, past the bounds, the least
  * recently used ones. Resolves once the transaction completes; rejects (nothing written) if it aborts.
+ *
+ * A put must not overwrite a record with a newer version. Reading every old record first would double the
+ * cost of a batch, so it is read only when this tab may not know the latest writes: when the stored
+ * generation is not `knownGen` (a batch of another tab that this tab has not yet heard announced) or when
+ * `batch.trusted` is false. Otherwise every record was written either before this tab's versions began or
+ * by a batch it heard of, whose newer puts it already took out of its queue; so its puts are newer.
  */
-export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number): Promise<CommitResult> {
+export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number, knownGen: () => number | undefined): Promise<CommitResult> {
   const tx = db.transaction(STORES, 'readwrite');
-  const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals: { count: 0, bytes: 0 } };
   try {
     const totals = await readTotals(tx);
-    result.totals = totals;
+    const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals, base: totals.gen };
+    const trusted = batch.trusted && knownGen() === totals.gen;
+    // What the tab took out of the batch when it heard of newer puts counts up to here, and no further.
+    const writes = [...batch.writes];
     const entries = tx.objectStore('entries');
     const values = tx.objectStore('values');
+    // The puts of a batch are most of its requests: issued raw, without a promise each.
+    const rawEntries = unwrap(entries);
+    const rawValues = unwrap(values);
     const remove = (meta: EntryMeta | undefined, key: string) => {
       ignore(entries.delete(key));
       ignore(values.delete(key));
@@ -53,10 +70,9 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
       }
     }
 
-    const keys = [...batch.writes.keys()];
-    const stored = await Promise.all(keys.map((key) => (invalidated.has(key) ? undefined : entries.get(key))));
-    keys.forEach((key, i) => {
-      const write = batch.writes.get(key)!;
+    const read = ([key, write]: (typeof writes)[number]) => !invalidated.has(key) && (!trusted || write.kind !== 'put');
+    const stored = await Promise.all(writes.map((write) => (read(write) ? entries.get(write[0]) : undefined)));
+    writes.forEach(([key, write], i) => {
       const record = stored[i];
       const old = isEntryMeta(record, key) ? record : undefined;
       // A purge comes from a read, which counted the record already.
@@ -67,12 +83,12 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
           return;
         }
         try {
-          ignore(values.put({ value: write.value }, key));
+          rawValues.put({ value: write.value }, key);
         } catch {
           result.uncloneable.push(key);
           return;
         }
-        ignore(entries.put(write.meta));
+        rawEntries.put(write.meta);
         if (record === undefined) totals.count++;
         totals.bytes += write.meta.size - (old?.size ?? 0);
       } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
@@ -84,11 +100,19 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     const metas = await Promise.all(touched.map(([key]) => entries.get(key)));
     touched.forEach(([key, at], i) => {
       const meta = metas[i];
-      if (isEntryMeta(meta, key) && at > meta.accessedAt) ignore(entries.put({ ...meta, accessedAt: at }));
+      if (isEntryMeta(meta, key) && at > meta.accessedAt) rawEntries.put({ ...meta, accessedAt: at });
     });
 
     await sweepExpired(tx, totals, now);
-    await evictOldest(tx, totals, (t) => t.count > bounds.maxEntries || t.bytes > bounds.maxBytes);
+    if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
+      Object.assign(totals, await countExactly(tx));
+      const maxEntries = Math.floor(bounds.maxEntries * HEADROOM);
+      const maxBytes = bounds.maxBytes * HEADROOM;
+      if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
+        await evictOldest(tx, totals, (t) => t.count > maxEntries || t.bytes > maxBytes);
+      }
+    }
+    totals.gen++;
     ignore(tx.objectStore('info').put(totals, 'totals'));
     await tx.done;
     return result;
@@ -105,23 +129,30 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
 }
 
 /**
- * Removes the least recently used records in a transaction of its own until `freed` bytes are gone or the
- * tier is empty: room for a batch that ran out of quota.
+ * Removes the least recently used records in a transaction of its own until `bytes` are freed or the tier
+ * is empty: room for a batch that ran out of quota. Only removals: no put can lose to them, so the
+ * generation stays.
  */
 export async function evictForQuota(db: Database, bytes: number): Promise<void> {
   const tx = db.transaction(STORES, 'readwrite');
   const totals = await readTotals(tx);
+  Object.assign(totals, await countExactly(tx));
   const target = totals.bytes - bytes;
   await evictOldest(tx, totals, (t) => t.count > 0 && t.bytes > target);
   ignore(tx.objectStore('info').put(totals, 'totals'));
   await tx.done;
 }
 
-/** Reads the totals of the entries. */
-export async function readTotals(tx: IDBPTransaction<CacheDB, StoreName[], 'readwrite' | 'readonly'>): Promise<Totals> {
+/** The totals as stored; counted afresh when missing (a new database) or damaged. */
+export async function readTotals(tx: Tx): Promise<Totals> {
   const totals = await tx.objectStore('info').get('totals');
-  if (typeof totals?.count === 'number' && typeof totals.bytes === 'number') return { count: totals.count, bytes: totals.bytes };
-  // Missing (a new database) or damaged: count once.
+  if (typeof totals?.count === 'number' && typeof totals.bytes === 'number' && typeof totals.gen === 'number') {
+    return { count: totals.count, bytes: totals.bytes, gen: totals.gen };
+  }
+  return { ...(await countExactly(tx)), gen: 0 };
+}
+
+async function countExactly(tx: Tx): Promise<{ count: number; bytes: number }> {
   const metas = await tx.objectStore('entries').getAll();
   return { count: metas.length, bytes: metas.reduce((sum, meta) => sum + (typeof meta.size === 'number' ? meta.size : 0), 0) };
 }

@@ -13,6 +13,7 @@ export type Availability = { state: 'open' | 'opening' | 'closed' } | { state: '
  */
 export class Connection {
   readonly #name: string;
+  readonly #prepare: (db: Database) => Promise<void>;
   readonly #onOpen: () => void;
   readonly #warn: (message: string) => void;
   #db: Database | undefined;
@@ -21,9 +22,13 @@ export class Connection {
   #failed = false;
   #warned = false;
 
-  /** `onOpen` runs each time a connection opens, so that writes held back meanwhile can go. */
-  constructor(cacheName: string, onOpen: () => void, warn: (message: string) => void = console.warn) {
+  /**
+   * `prepare` runs on each new connection before anyone gets it; `onOpen` after, so that writes held back
+   * meanwhile can go.
+   */
+  constructor(cacheName: string, prepare: (db: Database) => Promise<void>, onOpen: () => void, warn: (message: string) => void = console.warn) {
     this.#name = databaseName(cacheName);
+    this.#prepare = prepare;
     this.#onOpen = onOpen;
     this.#warn = warn;
   }
@@ -82,6 +87,7 @@ export class Connection {
         db.close();
         db = await this.#openAt(version);
       }
+      await this.#prepare(db);
       if (this.#failed) {
         db.close();
         return undefined;

@@ -22,10 +22,16 @@ export interface StoredValue {
   value: unknown;
 }
 
-/** Count and bytes of the persisted entries, kept up to date by every batch. */
+/**
+ * Count and bytes of the persisted entries, and the number of batches ever committed. Count and bytes are
+ * estimates between recounts: a put whose old record was not read is counted as new, so they can only run
+ * high, and a batch that finds the tier over its bounds counts exactly before it evicts.
+ */
 export interface Totals {
   count: number;
   bytes: number;
+  /** Generation: one more with every committed batch, from any tab. */
+  gen: number;
 }
 
 export interface CacheDB extends DBSchema {

@@ -1,7 +1,7 @@
 import type { PersistConfig, PersistenceStats } from '../protocol.js';
-import { commit, evictForQuota } from './commit.js';
+import { commit, evictForQuota, readTotals } from './commit.js';
 import { Connection } from './database.js';
-import { isEntryMeta, isStoredValue, type Database, type EntryMeta } from './schema.js';
+import { isEntryMeta, isStoredValue, STORES, type Database, type EntryMeta } from './schema.js';
 import { compareVersions, type Version, type VersionClock } from './version.js';
 import { Batch } from './writes.js';
 
@@ -19,7 +19,10 @@ export interface Committed {
   clear: boolean;
   tags: string[];
   keys: string[];
-  version: Version | undefined;
+  /** The version of each key's put, at the same index; null for a delete. */
+  versions: (Version | null)[];
+  /** The generation the batch committed, or undefined when it was not committed. */
+  gen: number | undefined;
 }
 
 export interface TierOptions {
@@ -57,11 +60,18 @@ export class Tier {
   #timerDelay = 0;
   #counts = { entries: 0, bytes: 0, quotaFailures: 0, memoryOnly: 0, corrupt: 0, readThroughHits: 0 };
   #failureWarned = false;
+  /**
+   * The database generation up to which this tab has heard of every batch (its own and, by announcement,
+   * other tabs'); undefined until read at the first batch. See `commit` for what it saves.
+   */
+  #knownGen: number | undefined;
+  /** Generations heard of beyond `#knownGen`, out of order. */
+  readonly #heard = new Set<number>();
 
   constructor(options: TierOptions) {
     this.#options = options;
     this.#warn = options.warn ?? console.warn;
-    this.#connection = new Connection(options.name, () => this.#kick(0), this.#warn);
+    this.#connection = new Connection(options.name, (db) => this.#learnGeneration(db), () => this.#kick(0), this.#warn);
     // Open now, so that the first read finds the database open or nearly.
     void this.#connection.get();
   }
@@ -69,6 +79,7 @@ export class Tier {
   put(key: string, value: unknown, entry: { expiresAt: number; size: number; tags: readonly string[] }): void {
     const version = this.#options.clock.next();
     const now = this.#options.now();
+    if (this.#knownGen === undefined) this.#queue.trusted = false;
     this.#queue.put({ key, version, expiresAt: entry.expiresAt, accessedAt: now, size: entry.size, tags: [...entry.tags] }, value);
     this.#kick(0);
   }
@@ -86,6 +97,22 @@ export class Tier {
   invalidate(tags: readonly string[]): void {
     this.#queue.invalidate(tags);
     this.#kick(0);
+  }
+
+  /**
+   * Another tab committed a batch. Puts still queued here that are older than its puts of the same keys
+   * would lose anyway: they are dropped now, which is what lets later batches skip reading old records.
+   */
+  heard(change: Pick<Committed, 'keys' | 'versions' | 'gen'>): void {
+    change.keys.forEach((key, i) => {
+      const version = change.versions[i];
+      if (!version) return;
+      for (const batch of [this.#queue, this.#inflight]) {
+        const write = batch?.writes.get(key);
+        if (write?.kind === 'put' && compareVersions(write.meta.version, version) < 0) batch!.writes.delete(key);
+      }
+    });
+    if (change.gen !== undefined) this.#hear(change.gen);
   }
 
   /** Notes a read, to be written back to `accessedAt` with the next batch. */
@@ -261,7 +288,7 @@ export class Tier {
     if (this.#connection.availability.state === 'unavailable' && this.#connection.failed) {
       const batch = this.#queue;
       this.#queue = new Batch();
-      this.#options.committed(announcement(batch, []));
+      this.#options.committed(announcement(batch, [], undefined));
     }
     done.resolve();
   }
@@ -271,13 +298,14 @@ export class Tier {
     let attempt: Batch = batch;
     for (let tries = 0; ; tries++) {
       try {
-        const result = await commit(db, attempt, bounds, now());
+        const result = await commit(db, attempt, bounds, now(), () => this.#knownGen);
+        this.#hear(result.totals.gen);
         this.#counts.entries = result.totals.count;
         this.#counts.bytes = result.totals.bytes;
         this.#counts.corrupt += result.corrupt;
         this.#counts.memoryOnly += result.uncloneable.length;
         if (result.superseded.length > 0) this.#options.superseded(result.superseded);
-        this.#options.committed(announcement(batch, result.superseded));
+        this.#options.committed(announcement(batch, result.superseded, result.totals.gen));
         return;
       } catch (error) {
         if (tries >= 2) {
@@ -312,11 +340,33 @@ export class Tier {
   /** `attempt` is what was last tried: the batch, or the batch without its puts (already counted). */
   #giveUp(batch: Batch, attempt: Batch, error: unknown): void {
     this.#counts.memoryOnly += attempt.puts().length;
-    this.#options.committed(announcement(batch, []));
+    this.#options.committed(announcement(batch, [], undefined));
     if (!this.#failureWarned) {
       this.#failureWarned = true;
       this.#warn(`tabcache: a batch of writes to IndexedDB failed; its entries stay in memory only: ${errorName(error)}: ${String((error as Error)?.message ?? error)}`);
     }
+  }
+
+  /**
+   * Reads the database's generation when a connection opens, before any batch, and fences the clock: puts
+   * made from now on are newer than every record there.
+   */
+  async #learnGeneration(db: Database): Promise<void> {
+    if (this.#knownGen !== undefined) return;
+    this.#knownGen = (await readTotals(db.transaction(STORES))).gen;
+    this.#options.clock.fence();
+    this.#advance();
+  }
+
+  #hear(gen: number): void {
+    this.#heard.add(gen);
+    this.#advance();
+  }
+
+  #advance(): void {
+    if (this.#knownGen === undefined) return;
+    for (const gen of this.#heard) if (gen <= this.#knownGen) this.#heard.delete(gen);
+    while (this.#heard.delete(this.#knownGen + 1)) this.#knownGen++;
   }
 
   #failed(db: Database, error: unknown): void {
@@ -324,16 +374,16 @@ export class Tier {
   }
 }
 
-function announcement(batch: Batch, superseded: readonly string[]): Committed {
+function announcement(batch: Batch, superseded: readonly string[], gen: number | undefined): Committed {
   const lost = new Set(superseded);
   const keys: string[] = [];
-  let version: Version | undefined;
+  const versions: (Version | null)[] = [];
   for (const [key, write] of batch.writes) {
     if (write.kind === 'purge' || lost.has(key)) continue;
     keys.push(key);
-    if (write.kind === 'put' && (!version || compareVersions(write.meta.version, version) > 0)) version = write.meta.version;
+    versions.push(write.kind === 'put' ? write.meta.version : null);
   }
-  return { clear: batch.clear, tags: [...batch.tags], keys, version };
+  return { clear: batch.clear, tags: [...batch.tags], keys, versions, gen };
 }
 
 function errorName(error: unknown): string {

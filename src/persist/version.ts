@@ -40,6 +40,15 @@ export class VersionClock {
     return { at: this.#at, seq: this.#seq, tab: this.#tab };
   }
 
+  /** Makes every later version greater than any version written up to now, here or elsewhere. */
+  fence(): void {
+    const now = this.#now();
+    if (this.#at <= now) {
+      this.#at = now + 1;
+      this.#seq = -1;
+    }
+  }
+
   /** Moves the clock past a version written elsewhere. */
   observe(version: Version): void {
     if (version.at > this.#at || (version.at === this.#at && version.seq > this.#seq)) {

@@ -13,6 +13,8 @@ export type PendingWrite =
  * clear or an invalidation drops the earlier writes it covers as it is queued.
  */
 export class Batch {
+  /** False when a put of the batch got its version before the tab knew the database's generation. */
+  trusted = true;
   clear = false;
   readonly tags = new Set<string>();
   readonly writes = new Map<string, PendingWrite>();

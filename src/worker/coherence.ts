@@ -1,4 +1,4 @@
-import { compareVersions, type Version } from '../persist/version.js';
+import type { Version } from '../persist/version.js';
 
 /** What one tab tells the others: drop these from memory. Sent once the change is committed to IndexedDB. */
 export interface Announcement {
@@ -6,15 +6,17 @@ export interface Announcement {
   clear: boolean;
   tags: string[];
   keys: string[];
-  /** The newest version written, so that the receiver's clock moves past it. */
-  version: Version | undefined;
+  /** The version of each key's put, at the same index; null for a delete. */
+  versions: (Version | null)[];
+  /** The database generation the change was committed as; undefined when it is not in IndexedDB. */
+  gen: number | undefined;
 }
 
 /**
  * Keeps the memory tiers of the tabs of an origin coherent: every put, delete, clear and tag invalidation is
  * announced on a BroadcastChannel named after the cache, and the other tabs drop their copies, so that their
- * next read goes to IndexedDB. Dropping is always safe; replacing could resurrect an older value. Changes
- * made in one task go out as one message.
+ * next read goes to IndexedDB. Dropping is always safe; replacing could resurrect an older value. A committed
+ * batch goes out as one message; changes of a memory-only cache made in one task are gathered into one.
  */
 export class Coherence {
   readonly #tab: string;
@@ -32,8 +34,13 @@ export class Coherence {
 
   announce(change: Partial<Omit<Announcement, 'tab'>>): void {
     if (!this.#channel) return;
+    const message = (): Announcement => ({ tab: this.#tab, clear: false, tags: [], keys: [], versions: [], gen: undefined });
+    if (change.gen !== undefined) {
+      this.#channel.postMessage({ ...message(), ...change });
+      return;
+    }
     if (!this.#outgoing) {
-      this.#outgoing = { tab: this.#tab, clear: false, tags: [], keys: [], version: undefined };
+      this.#outgoing = message();
       queueMicrotask(() => this.#send());
     }
     const out = this.#outgoing;
@@ -41,10 +48,11 @@ export class Coherence {
       out.clear = true;
       out.tags = [];
       out.keys = [];
+      out.versions = [];
     }
     out.tags.push(...(change.tags ?? []));
     out.keys.push(...(change.keys ?? []));
-    if (change.version && (!out.version || compareVersions(change.version, out.version) > 0)) out.version = change.version;
+    out.versions.push(...(change.versions ?? (change.keys ?? []).map(() => null)));
   }
 
   close(): void {

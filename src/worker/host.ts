@@ -61,8 +61,8 @@ export class Host implements WorkerApi {
     const store = new Store(config, factory, now);
     const tab = randomId();
     const clock = new VersionClock(tab, now);
-    const coherence = new Coherence(config.name, tab, (announcement) => this.#onRemote(announcement, clock));
-    const tier = config.persist
+    const coherence = new Coherence(config.name, tab, (announcement) => this.#onRemote(announcement, clock, tier));
+    const tier: Tier | undefined = config.persist
       ? new Tier({
           name: config.name,
           bounds: config.persist,
@@ -216,10 +216,11 @@ export class Host implements WorkerApi {
   }
 
   /** Another tab changed the cache: drop the copies it replaced or removed; IndexedDB has the new state. */
-  #onRemote(announcement: Announcement, clock: VersionClock): void {
+  #onRemote(announcement: Announcement, clock: VersionClock, tier: Tier | undefined): void {
     const store = this.#cache?.store;
     if (!store) return;
-    if (announcement.version) clock.observe(announcement.version);
+    for (const version of announcement.versions) if (version) clock.observe(version);
+    tier?.heard(announcement);
     if (announcement.clear || announcement.tags.length > 0) {
       for (const mark of this.#reads.values()) mark.stale = true;
     }

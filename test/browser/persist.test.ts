@@ -102,21 +102,22 @@ describe('the IndexedDB tier', () => {
     expect(Object.keys(await stored(name))).toEqual(['long']);
   });
 
-  it('bounds the persisted tier, evicting the least recently used first', async () => {
+  it('bounds the persisted tier, evicting the least recently used first, to 10% under the bound', async () => {
     const name = unique('bounds');
-    const cache = make(name, { capacity: 2, persist: { maxEntries: 3 } });
-    for (const key of ['a', 'b', 'c']) {
+    const cache = make(name, { capacity: 2, persist: { maxEntries: 10 } });
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    for (const key of keys) {
       await cache.put(key, key);
-      await sleep(5);
+      await sleep(3);
     }
     await cache.flush();
-    // Reading 'a' from IndexedDB makes it recent once the access time is written back.
-    expect(await cache.get('a')).toBe('a');
+    // Reading k0 from IndexedDB makes it recent once the access time is written back.
+    expect(await cache.get('k0')).toBe('k0');
     await cache.flush();
-    await cache.put('d', 'd');
+    await cache.put('new', 'new');
     await cache.flush();
-    expect(Object.keys(await stored(name)).sort()).toEqual(['a', 'c', 'd']);
-    expect((await cache.stats()).persistence).toMatchObject({ entries: 3 });
+    expect(Object.keys(await stored(name)).sort()).toEqual(['k0', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'new']);
+    expect((await cache.stats()).persistence).toMatchObject({ entries: 9 });
   });
 
   it('bounds the persisted tier by bytes', async () => {
@@ -168,11 +169,34 @@ describe('the IndexedDB tier', () => {
     const future = { at: Date.now() + 60_000, seq: 0, tab: 'other' };
     await db.put('entries', { key: 'k', version: future, expiresAt: Infinity, accessedAt: Date.now(), size: 10, tags: [] });
     await db.put('values', { value: 'newer' }, 'k');
+    const totals = (await db.get('info', 'totals')) as { gen: number };
+    await db.put('info', { ...totals, gen: totals.gen + 1 }, 'totals');
     db.close();
     await cache.put('k', 'mine');
     await cache.flush();
     expect(await stored(name)).toEqual({ k: 'newer' });
     expect(await cache.get('k')).toBe('newer');
+  });
+
+  it('brings two tabs that write the same key at once to the same value', async () => {
+    const name = unique('race');
+    const [a, b] = [make(name), make(name)];
+    await Promise.all([a.get('warm-up'), b.get('warm-up')]);
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.put('k', `a${round}`), b.put('k', `b${round}`)]);
+      await Promise.all([a.flush(), b.flush()]);
+      await sleep(50);
+      const seen = [await a.get('k'), await b.get('k'), (await stored(name)).k];
+      expect(new Set(seen).size, JSON.stringify(seen)).toBe(1);
+    }
+    // One after the other, the later write wins.
+    await a.put('k', 'first');
+    await a.flush();
+    await sleep(20);
+    await b.put('k', 'second');
+    await b.flush();
+    await sleep(50);
+    expect([await a.get('k'), await b.get('k'), (await stored(name)).k]).toEqual(['second', 'second', 'second']);
   });
 
   it('stays in memory with persist: false', async () => {

@@ -1,0 +1,114 @@
+// Runs in Chromium: persisted puts per second through tabcache (puts then one flush) against idb-keyval's
+// `set` per put and one raw IndexedDB transaction per put; and the time from createCache() to the first hit
+// on a store that already holds many persisted entries.
+import { createStore, set } from 'idb-keyval';
+import { createCache } from '../src/index.js';
+
+/** A ~1 KB value, different for every key. */
+function value(i: number): { id: number; body: string } {
+  return { id: i, body: `${i}:`.padEnd(1_000, 'x') };
+}
+
+const unique = (what: string) => `bench-${what}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+export interface PutRate {
+  what: string;
+  puts: number;
+  ms: number;
+  perSec: number;
+}
+
+/** tabcache: every put issued at once, then `flush()`; timed until the flush resolves (all durable). */
+export async function tabcachePuts(n: number): Promise<PutRate> {
+  const cache = createCache({ name: unique('tabcache'), capacity: n });
+  await cache.get('warm-up');
+  await cache.flush();
+  const started = performance.now();
+  for (let i = 0; i < n; i++) void cache.put(`k${i}`, value(i));
+  await cache.flush();
+  const ms = performance.now() - started;
+  await cache.close();
+  return { what: 'tabcache put ×N, then flush()', puts: n, ms, perSec: (n / ms) * 1_000 };
+}
+
+/** idb-keyval: one `set` per put (each its own transaction), all issued at once, timed until all resolve. */
+export async function idbKeyvalPuts(n: number): Promise<PutRate> {
+  const store = createStore(unique('keyval'), 'keyval');
+  await set('warm-up', 0, store);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => set(`k${i}`, value(i), store)));
+  const ms = performance.now() - started;
+  return { what: 'idb-keyval set() per put', puts: n, ms, perSec: (n / ms) * 1_000 };
+}
+
+/** Raw IndexedDB: one readwrite transaction per put, all issued at once, timed until all complete. */
+export async function rawPuts(n: number): Promise<PutRate> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(unique('raw'), 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('kv');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const putOne = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(value(i), `k${i}`);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => putOne(i)));
+  const ms = performance.now() - started;
+  db.close();
+  return { what: 'raw IndexedDB, one transaction per put', puts: n, ms, perSec: (n / ms) * 1_000 };
+}
+
+/** Fills cache `name` with `n` persisted ~1 KB entries, and closes it. Returns the cache name. */
+export async function fill(n: number): Promise<string> {
+  const name = unique('warm');
+  const cache = createCache({ name, capacity: 1_000, persist: { maxEntries: n * 2 } });
+  for (let i = 0; i < n; i++) void cache.put(`k${i}`, value(i));
+  await cache.flush();
+  await cache.close();
+  return name;
+}
+
+export interface WarmStart {
+  /** createCache() to the first get answered with the persisted value. */
+  firstHitMs: number;
+  /** createCache() to the first get of a memory-only cache: starting the worker alone, for comparison. */
+  workerStartMs: number;
+  /** For scale: a getAll of every persisted value, what loading the store at start-up would cost. */
+  getAllMs: number;
+}
+
+/** Time from createCache() to the first hit on cache `name`, a new worker each time. */
+export async function warmStart(name: string, key: string, n: number): Promise<WarmStart> {
+  const baseline = performance.now();
+  const memoryOnly = createCache({ name: unique('start'), persist: false });
+  await memoryOnly.get(key);
+  const workerStartMs = performance.now() - baseline;
+  await memoryOnly.close();
+
+  const started = performance.now();
+  const cache = createCache({ name, capacity: 1_000, persist: { maxEntries: n * 2 } });
+  const found = (await cache.get(key)) as { id: number } | undefined;
+  const firstHitMs = performance.now() - started;
+  if (found?.id !== Number(key.slice(1))) throw new Error(`warm start missed ${key}`);
+  await cache.close();
+
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(`tabcache:${name}`);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const t = performance.now();
+  await new Promise<unknown[]>((resolve, reject) => {
+    const request = db.transaction('values').objectStore('values').getAll();
+    request.onsuccess = () => resolve(request.result as unknown[]);
+    request.onerror = () => reject(request.error);
+  });
+  const getAllMs = performance.now() - t;
+  db.close();
+  return { firstHitMs, workerStartMs, getAllMs };
+}
