@@ -7,6 +7,11 @@ import { Batch } from './writes.js';
 
 /** How long reads may wait to have their access times written back when nothing else is being written. */
 const TOUCH_DELAY = 2_000;
+/**
+ * How long a generation may stay unheard of before this tab stops waiting for it: its tab died between
+ * committing and announcing. Announcements arrive in milliseconds; until then batches read old records.
+ */
+const GAP_TIMEOUT = 2_000;
 
 /** An entry read from the tier. */
 export interface Found {
@@ -67,6 +72,8 @@ export class Tier {
   #knownGen: number | undefined;
   /** Generations heard of beyond `#knownGen`, out of order. */
   readonly #heard = new Set<number>();
+  /** When the oldest gap below `#heard` was first seen. */
+  #gapSince: number | undefined;
 
   constructor(options: TierOptions) {
     this.#options = options;
@@ -367,6 +374,17 @@ export class Tier {
     if (this.#knownGen === undefined) return;
     for (const gen of this.#heard) if (gen <= this.#knownGen) this.#heard.delete(gen);
     while (this.#heard.delete(this.#knownGen + 1)) this.#knownGen++;
+    if (this.#heard.size === 0) {
+      this.#gapSince = undefined;
+      return;
+    }
+    const now = this.#options.now();
+    this.#gapSince ??= now;
+    if (now - this.#gapSince > GAP_TIMEOUT) {
+      this.#knownGen = Math.min(...this.#heard) - 1;
+      this.#gapSince = undefined;
+      this.#advance();
+    }
   }
 
   #failed(db: Database, error: unknown): void {
