@@ -16,6 +16,8 @@ export interface StoreConfig {
   ttl: number | undefined;
   /** The IndexedDB tier's bounds, or false to keep entries in memory only. Undefined means the defaults. */
   persist?: PersistConfig | false;
+  /** Bytes of the SharedArrayBuffer that mirrors entries on cross-origin-isolated pages; 0 for none. Undefined means the default. */
+  sharedBytes?: number;
 }
 
 /** Bounds of the IndexedDB tier; the least recently used entries go first when it is over either. */
@@ -51,6 +53,26 @@ export type Reply = { ok: true; value: unknown } | { ok: false; error: WireError
 /** Counters and sizes of one cache, as `cache.stats()` returns them. */
 export interface CacheStats extends MemoryStats {
   persistence: PersistenceStats;
+  fastPath: FastPathStats;
+}
+
+/**
+ * The shared-memory fast path's part of the stats. Its hits are counted in `hits` and `hitRatio` too; they
+ * are counted in shared memory by every client of the worker, so they are exact.
+ */
+export interface FastPathStats {
+  /** Whether the worker mirrors entries into shared memory, so that hits need no message. */
+  active: boolean;
+  /** Why the fast path is off; undefined when it is on. */
+  reason: string | undefined;
+  /** Hits served from shared memory. */
+  hits: number;
+  /** Entries mirrored now: those that fit in the buffer and that the codec takes. */
+  entries: number;
+  /** Bytes of the buffer's arena that those entries take. */
+  bytes: number;
+  /** Size of the shared buffer; 0 when the fast path is off. */
+  sharedBytes: number;
 }
 
 /** The memory tier's part of the stats. */
@@ -96,13 +118,20 @@ export interface PersistenceStats {
   readThroughHits: number;
 }
 
+/** The answer to `open`. */
+export interface OpenReply {
+  /** The shared table (src/shared-memory) to read hits from; only for a client that said it can share memory. */
+  shared?: SharedArrayBuffer;
+}
+
 /** What the worker exposes over comlink. */
 export interface WorkerApi {
   /**
    * Builds the store (or checks that the one already built matches), and holds the Web Lock named
-   * `aliveLock` for the worker's whole life so that a client can tell when it dies.
+   * `aliveLock` for the worker's whole life so that a client can tell when it dies. A client that is
+   * cross-origin isolated says so with `canShare`, and gets the shared table when the worker has one.
    */
-  open(config: StoreConfig, aliveLock: string): Promise<void>;
+  open(config: StoreConfig, aliveLock: string, canShare?: boolean): Promise<OpenReply>;
   /** Runs a batch of requests in order, after every earlier batch, and answers each one. */
   run(batch: readonly Request[]): Promise<Reply[]>;
 }

@@ -1,5 +1,6 @@
 import { checkKey, checkTags, checkTtl, type PutOptions } from '../options.js';
 import type { CacheStats, Request } from '../protocol.js';
+import { ABSENT } from '../shared-memory/table-view.js';
 import type { Connection } from './connection.js';
 import { shareWithFrames, type ShareOptions } from './frames.js';
 import type { LinkInfo } from './link.js';
@@ -9,7 +10,8 @@ export type ClientStats = CacheStats & { link: LinkInfo };
 
 /**
  * The page's handle on a cache. Every method but `peek` is a message to the worker that owns the entries;
- * the calls of one task travel together.
+ * the calls of one task travel together. On a cross-origin-isolated page, `get` answers hits from shared
+ * memory with no message at all.
  */
 export class TabCache<V = unknown> {
   readonly #connection: Connection;
@@ -21,6 +23,11 @@ export class TabCache<V = unknown> {
 
   /** The value stored under `key`, or undefined when there is none (a stored `undefined` is a hit). */
   get(key: string): Promise<V | undefined> {
+    const table = typeof key === 'string' ? this.#connection.table : undefined;
+    if (table) {
+      const value = table.read(key);
+      if (value !== ABSENT) return Promise.resolve(value as V);
+    }
     return this.#keyed({ op: 'get', key }) as Promise<V | undefined>;
   }
 
@@ -94,12 +101,15 @@ export class TabCache<V = unknown> {
   }
 
   /**
-   * The value under `key` without waiting, or undefined. Answered from shared memory on cross-origin-isolated
-   * pages once that fast path lands; until then it always returns undefined.
+   * The value under `key` without waiting, from shared memory, or undefined: when there is none, when it has
+   * expired, when the page is not cross-origin isolated, before the first call has started the worker, while
+   * a write of this client is unanswered, and for entries the fast path does not mirror (see the README).
+   * A hit counts for eviction like a `get`.
    */
   peek(key: string): V | undefined {
     checkKey(key);
-    return undefined;
+    const value = this.#connection.table?.read(key);
+    return value === ABSENT ? undefined : (value as V | undefined);
   }
 
   /** Lets earlier calls finish, then stops the worker. Later calls reject with a CacheClosedError. */

@@ -1,6 +1,7 @@
 import { createEndpoint, releaseProxy, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
 import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import { SharedTableView } from '../shared-memory/table-view.js';
 import { flushOnHide } from './hide.js';
 import type { Link, LinkFactory, LinkInfo } from './link.js';
 
@@ -21,6 +22,8 @@ interface Session {
   ready: boolean;
   /** Calls sent and not yet answered; rejected together if the worker dies. */
   inFlight: Set<Call>;
+  /** The worker's shared table, when this page is cross-origin isolated and the worker keeps one. */
+  table: SharedTableView | undefined;
   /** Resolves when the session ends, for those who were handed a port to its worker. */
   ended: Promise<void>;
   markEnded: () => void;
@@ -37,6 +40,8 @@ export class Connection {
   #session: Session | undefined;
   #queue: Call[] = [];
   #closed = false;
+  /** Writes sent and not yet answered: while there are any, the shared table may not show them yet. */
+  #writes = 0;
   /** Stops the flush on page hide; set once the first call has started a worker. */
   #unhook: (() => void) | undefined;
 
@@ -56,9 +61,23 @@ export class Connection {
 
   send(request: Request): Promise<unknown> {
     if (this.#closed) return Promise.reject(new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
-    return new Promise((resolve, reject) => {
+    const sent = new Promise((resolve, reject) => {
       if (this.#queue.push({ request, resolve, reject }) === 1) queueMicrotask(() => this.#dispatch());
     });
+    if (WRITES.has(request.op)) {
+      this.#writes++;
+      const done = () => void this.#writes--;
+      sent.then(done, done);
+    }
+    return sent;
+  }
+
+  /**
+   * The shared table to answer a read from, when there is one and it shows every write this client made:
+   * the worker mirrors a write before answering it, so only writes still unanswered could be missing.
+   */
+  get table(): SharedTableView | undefined {
+    return this.#writes === 0 && !this.#closed ? this.#session?.table : undefined;
   }
 
   /** A new port to the worker, served like the first, and when that worker is gone; for handing to a frame. */
@@ -129,6 +148,7 @@ export class Connection {
       remote: undefined,
       ready: false,
       inFlight: new Set(),
+      table: undefined,
       opened: Promise.resolve(),
       ended,
       markEnded,
@@ -142,7 +162,9 @@ export class Connection {
         this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
       );
       const aliveLock = `tabcache:alive:${randomId()}`;
-      await session.remote.open(this.#config, aliveLock);
+      const canShare = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+      const { shared } = await session.remote.open(this.#config, aliveLock, canShare);
+      if (shared && this.#session === session) session.table = new SharedTableView(shared);
       session.ready = true;
       link.watch(aliveLock);
     })();
@@ -157,6 +179,7 @@ export class Connection {
     if (this.#session === session) this.#session = undefined;
     for (const call of session.inFlight) call.reject(error);
     session.inFlight.clear();
+    session.table = undefined;
     if (session.remote) session.remote[releaseProxy]();
     session.link?.close();
     session.remote = undefined;
@@ -164,6 +187,8 @@ export class Connection {
     session.markEnded();
   }
 }
+
+const WRITES: ReadonlySet<Request['op']> = new Set(['put', 'delete', 'clear', 'invalidateTags']);
 
 function cloneError(request: Request, error: Error): DOMException {
   const what = 'key' in request ? `the value for key ${JSON.stringify(request.key)}` : `'${request.op}'`;

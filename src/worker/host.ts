@@ -3,7 +3,8 @@ import { checkKey, checkTags, checkTtl, validateStoreConfig } from '../options.j
 import { Tier } from '../persist/tier.js';
 import { VersionClock } from '../persist/version.js';
 import type { PolicyFactory } from '../policies/policy.js';
-import type { CacheStats, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import { Mirror } from '../shared-memory/mirror.js';
 import { sizeOf } from '../size.js';
 import { MISS, Store } from '../store.js';
 import { Coherence, type Announcement } from './coherence.js';
@@ -19,6 +20,8 @@ interface Cache {
   store: Store;
   tier: Tier | undefined;
   coherence: Coherence;
+  /** The shared-memory copy of the store that cross-origin-isolated pages read hits from. */
+  mirror: Mirror;
 }
 
 /**
@@ -38,7 +41,7 @@ export class Host implements WorkerApi {
     this.#options = options;
   }
 
-  async open(config: StoreConfig, aliveLock: string): Promise<void> {
+  async open(config: StoreConfig, aliveLock: string, canShare = false): Promise<OpenReply> {
     const names = Object.keys(this.#options.policies);
     const checked = validateStoreConfig(config, names);
     const factory = this.#options.policies[checked.policy]!;
@@ -48,6 +51,8 @@ export class Host implements WorkerApi {
       throw new TypeError(`${PREFIX}this worker serves cache '${this.#cache.store.config.name}', not '${checked.name}'`);
     }
     await holdUntilDeath(aliveLock);
+    const shared = canShare ? this.#cache.mirror.buffer : undefined;
+    return shared ? { shared } : {};
   }
 
   run(batch: readonly Request[]): Promise<Reply[]> {
@@ -58,7 +63,9 @@ export class Host implements WorkerApi {
 
   #build(config: StoreConfig, factory: PolicyFactory): Cache {
     const { now } = this.#options;
-    const store = new Store(config, factory, now);
+    const mirror = new Mirror(config);
+    const store = new Store(config, mirror.policy(factory), now);
+    mirror.attach(store);
     const tab = randomId();
     const clock = new VersionClock(tab, now);
     const coherence = new Coherence(config.name, tab, (announcement) => this.#onRemote(announcement, clock, tier));
@@ -74,11 +81,13 @@ export class Host implements WorkerApi {
           committed: (change) => coherence.announce(change),
         })
       : undefined;
-    return { store, tier, coherence };
+    return { store, tier, coherence, mirror };
   }
 
   async #runNow(batch: readonly Request[]): Promise<Reply[]> {
     const replies: Reply[] = [];
+    // Hits served from shared memory count before anything this batch may evict.
+    this.#cache?.mirror.drain();
     for (const request of batch) {
       try {
         let value = this.#handle(request);
@@ -112,10 +121,12 @@ export class Host implements WorkerApi {
         checkTags(request.tags);
         const { key, value, tags } = request;
         const size = sizeOf(value) + key.length * 2;
+        // Read before the store reads it, so that the copies never outlive the store's entry.
+        const ttl = request.ttl ?? store.config.ttl;
+        const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
         store.put(key, value, { ttl: request.ttl, tags, size });
+        cache.mirror.put(key, value, expiresAt);
         if (tier) {
-          const ttl = request.ttl ?? store.config.ttl;
-          const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
           tier.put(key, value, { expiresAt, size, tags: tags ?? [] });
         } else {
           coherence.announce({ keys: [key] });
@@ -173,7 +184,7 @@ export class Host implements WorkerApi {
   }
 
   /** A memory miss: ask IndexedDB, and keep what it has in memory unless another tab changed it meanwhile. */
-  async #readThrough({ store }: Cache, tier: Tier, key: string): Promise<unknown> {
+  async #readThrough({ store, mirror }: Cache, tier: Tier, key: string): Promise<unknown> {
     const mark = { stale: false };
     this.#reads.set(key, mark);
     let found;
@@ -187,6 +198,7 @@ export class Host implements WorkerApi {
       const { expiresAt, tags, size } = found.meta;
       try {
         store.put(key, found.value, { ttl: expiresAt === Infinity ? Infinity : expiresAt - this.#options.now(), tags, size });
+        mirror.put(key, found.value, expiresAt);
       } catch {
         // Larger than the memory tier's maxBytes: served from IndexedDB every time.
       }
@@ -200,7 +212,7 @@ export class Host implements WorkerApi {
     return [...keys];
   }
 
-  #stats({ store, tier }: Cache): CacheStats {
+  #stats({ store, tier, mirror }: Cache): CacheStats {
     const persistence = tier?.stats() ?? {
       state: 'off',
       reason: undefined,
@@ -212,7 +224,7 @@ export class Host implements WorkerApi {
       corrupt: 0,
       readThroughHits: 0,
     };
-    return { ...store.stats(), persistence };
+    return { ...mirror.report(store.stats()), persistence };
   }
 
   /** Another tab changed the cache: drop the copies it replaced or removed; IndexedDB has the new state. */
