@@ -6,6 +6,8 @@ import { launchOptions } from './test/support/chromium.js';
 // mode), and whole pages driven by Playwright against a Vite server each test starts.
 export default defineConfig({
   test: {
+    // The JSON report lets CI print one closing line of counts.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
