@@ -70,12 +70,6 @@ export class Connection {
     this.#availability = { state: 'closed' };
   }
 
-  close(): void {
-    this.#db?.close();
-    this.#db = undefined;
-    this.#failed = true;
-  }
-
   async #open(): Promise<Database | undefined> {
     this.#availability = { state: 'opening' };
     try {
@@ -88,10 +82,6 @@ export class Connection {
         db = await this.#openAt(version);
       }
       await this.#prepare(db);
-      if (this.#failed) {
-        db.close();
-        return undefined;
-      }
       this.#db = db;
       this.#availability = { state: 'open' };
       this.#onOpen();

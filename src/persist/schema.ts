@@ -8,8 +8,8 @@ import type { Version } from './version.js';
 export interface EntryMeta {
   key: string;
   version: Version;
-  /** Wall-clock milliseconds at which the entry expires; Infinity when it does not. */
-  expiresAt: number;
+  /** Wall-clock milliseconds at which the entry expires; absent when it does not, so that the index skips it. */
+  expiresAt?: number;
   /** Wall-clock milliseconds of the last read or write, written back in batches. */
   accessedAt: number;
   /** Estimated bytes of key and value. */
@@ -90,7 +90,7 @@ export function isEntryMeta(record: unknown, key: string): record is EntryMeta {
     typeof version.at === 'number' &&
     typeof version.seq === 'number' &&
     typeof version.tab === 'string' &&
-    typeof meta.expiresAt === 'number' &&
+    (meta.expiresAt === undefined || typeof meta.expiresAt === 'number') &&
     typeof meta.accessedAt === 'number' &&
     typeof meta.size === 'number' &&
     meta.size >= 0 &&

@@ -13,10 +13,10 @@ const TOUCH_DELAY = 2_000;
  */
 const GAP_TIMEOUT = 2_000;
 
-/** An entry read from the tier. */
+/** An entry read from the tier; `expiresAt` is Infinity when it does not expire. */
 export interface Found {
   value: unknown;
-  meta: EntryMeta;
+  meta: EntryMeta & { expiresAt: number };
 }
 
 /** What a committed batch changed, for the other tabs to drop their copies. */
@@ -87,7 +87,9 @@ export class Tier {
     const version = this.#options.clock.next();
     const now = this.#options.now();
     if (this.#knownGen === undefined) this.#queue.trusted = false;
-    this.#queue.put({ key, version, expiresAt: entry.expiresAt, accessedAt: now, size: entry.size, tags: [...entry.tags] }, value);
+    const meta: EntryMeta = { key, version, accessedAt: now, size: entry.size, tags: [...entry.tags] };
+    if (entry.expiresAt !== Infinity) meta.expiresAt = entry.expiresAt;
+    this.#queue.put(meta, value);
     this.#kick(0);
   }
 
@@ -134,7 +136,7 @@ export class Tier {
     if (queued === 'gone') return undefined;
     if (queued) {
       if (withValue) this.touch(key);
-      return queued;
+      return found(queued.value, queued.meta);
     }
     // Invalidations queued now apply to what the read finds, even if they commit while it runs.
     const pendingTags = new Set([...this.#queue.tags, ...(this.#inflight?.tags ?? [])]);
@@ -161,7 +163,7 @@ export class Tier {
     }
     this.#options.clock.observe(meta.version);
     if (meta.tags.some((tag) => pendingTags.has(tag))) return undefined;
-    if (meta.expiresAt <= this.#options.now()) {
+    if ((meta.expiresAt ?? Infinity) <= this.#options.now()) {
       this.#queue.purge(key, meta.version);
       this.#kick(0);
       return undefined;
@@ -170,7 +172,7 @@ export class Tier {
       this.#counts.readThroughHits++;
       this.touch(key);
     }
-    return { value: stored.value, meta };
+    return found(stored.value, meta);
   }
 
   async has(key: string): Promise<boolean> {
@@ -183,7 +185,13 @@ export class Tier {
     const db = await this.#connection.get();
     if (!db) return this.#queuedKeys();
     try {
-      return await db.getAllKeysFromIndex('entries', 'expiresAt', IDBKeyRange.lowerBound(this.#options.now(), true));
+      const tx = db.transaction('entries');
+      const [all, expired] = await Promise.all([
+        tx.store.getAllKeys(),
+        tx.store.index('expiresAt').getAllKeys(IDBKeyRange.upperBound(this.#options.now())),
+      ]);
+      const gone = new Set(expired);
+      return all.filter((key) => !gone.has(key));
     } catch (error) {
       this.#failed(db, error);
       return this.#queuedKeys();
@@ -230,12 +238,7 @@ export class Tier {
     };
   }
 
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#connection.close();
-  }
-
-  #lookup(key: string): Found | 'gone' | undefined {
+  #lookup(key: string): ReturnType<Batch['lookup']> {
     return this.#queue.lookup(key) ?? this.#inflight?.lookup(key);
   }
 
@@ -390,6 +393,10 @@ export class Tier {
   #failed(db: Database, error: unknown): void {
     if (errorName(error) === 'InvalidStateError') this.#connection.drop(db);
   }
+}
+
+function found(value: unknown, meta: EntryMeta): Found {
+  return { value, meta: { ...meta, expiresAt: meta.expiresAt ?? Infinity } };
 }
 
 function announcement(batch: Batch, superseded: readonly string[], gen: number | undefined): Committed {
