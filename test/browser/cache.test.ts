@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCache, type TabCache } from '../../src/index.js';
+import { cacheMaker, countPostMessages } from './support/caches.js';
 
-const open: TabCache<unknown>[] = [];
-function make<V>(options: Parameters<typeof createCache>[0] = {}): TabCache<V> {
-  const cache = createCache<V>({ name: `t-${Math.random()}`, ...options });
-  open.push(cache as TabCache<unknown>);
-  return cache;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((cache) => cache.close()));
-});
+const make = cacheMaker('t');
 
 describe('createCache in a real worker', () => {
   it('stores and returns values by structured clone', async () => {
@@ -139,18 +132,3 @@ describe('createCache in a real worker', () => {
   });
 });
 
-/** Counts messages posted to any worker from now until stop(). */
-function countPostMessages() {
-  const original = Worker.prototype.postMessage;
-  let count = 0;
-  Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-    count++;
-    return original.apply(this, args);
-  } as Worker['postMessage'];
-  return {
-    stop() {
-      Worker.prototype.postMessage = original;
-      return count;
-    },
-  };
-}

@@ -1,30 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { CacheClosedError, createCache, type TabCache } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { CacheClosedError, createCache } from '../../src/index.js';
+import { cacheMaker, countPostMessages } from './support/caches.js';
 
-const open: TabCache<unknown>[] = [];
-function make<V>(options: Parameters<typeof createCache>[0] = {}): TabCache<V> {
-  const cache = createCache<V>({ name: `fp-${Math.random()}`, persist: false, ...options });
-  open.push(cache as TabCache<unknown>);
-  return cache;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((cache) => cache.close().catch(() => {})));
-});
-
-function countPostMessages() {
-  const original = Worker.prototype.postMessage;
-  let count = 0;
-  Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-    count++;
-    return original.apply(this, args);
-  } as Worker['postMessage'];
-  return {
-    stop() {
-      Worker.prototype.postMessage = original;
-      return count;
-    },
-  };
-}
+const make = cacheMaker('fp', { persist: false });
 
 const until = async (check: () => boolean | Promise<boolean>, ms = 5_000) => {
   for (const end = Date.now() + ms; !(await check()); ) {
