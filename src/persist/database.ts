@@ -81,7 +81,14 @@ export class Connection {
         db.close();
         db = await this.#openAt(version);
       }
-      await this.#prepare(db);
+      try {
+        await this.#prepare(db);
+      } catch {
+        // Closed under us (another tab upgrading it, say): not for good; the next caller opens again.
+        db.close();
+        this.#availability = { state: 'closed' };
+        return undefined;
+      }
       this.#db = db;
       this.#availability = { state: 'open' };
       this.#onOpen();

@@ -52,7 +52,7 @@ describe('the IndexedDB tier', () => {
   });
 
   it('serves entries evicted from memory from IndexedDB', async () => {
-    const cache = make(unique('evicted'), { capacity: 2 });
+    const cache = make(unique('evicted'), { capacity: 2, policy: 'lru' });
     for (const key of ['a', 'b', 'c', 'd']) await cache.put(key, key.toUpperCase());
     expect(await cache.get('a')).toBe('A');
     expect(await cache.size()).toBe(4);
@@ -67,7 +67,7 @@ describe('the IndexedDB tier', () => {
 
   it('persists deletes, clears and tag invalidations', async () => {
     const name = unique('removals');
-    const first = make(name, { capacity: 2 });
+    const first = make(name, { capacity: 2, policy: 'lru' });
     await first.put('a', 1, { tags: ['x'] });
     await first.put('b', 2, { tags: ['x', 'y'] });
     await first.put('c', 3);
@@ -104,7 +104,8 @@ describe('the IndexedDB tier', () => {
 
   it('bounds the persisted tier, evicting the least recently used first, to 10% under the bound', async () => {
     const name = unique('bounds');
-    const cache = make(name, { capacity: 2, persist: { maxEntries: 10 } });
+    // LRU, so that k0 is surely out of memory and its read goes to IndexedDB.
+    const cache = make(name, { capacity: 2, policy: 'lru', persist: { maxEntries: 10 } });
     const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
     for (const key of keys) {
       await cache.put(key, key);
