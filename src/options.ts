@@ -12,8 +12,9 @@ export interface CacheOptions {
    */
   name?: string;
   /**
-   * Eviction policy of the memory tier. A worker of your own may register other names.
-   * @default 'lru'
+   * Eviction policy of the memory tier. A worker of your own may register other names. The default, adaptive
+   * W-TinyLFU, beat LRU on most recorded traces (docs/policies.md); pick 'lru' for purely recency-driven access.
+   * @default 'tinylfu'
    */
   policy?: PolicyName;
   /**
@@ -88,7 +89,7 @@ export function resolveOptions(options: CacheOptions = {}): StoreConfig & { work
   return {
     ...validateStoreConfig({
       name: options.name ?? 'default',
-      policy: options.policy ?? 'lru',
+      policy: options.policy ?? 'tinylfu',
       capacity: options.capacity ?? 1000,
       maxBytes: options.maxBytes,
       ttl: options.ttl === Infinity ? undefined : options.ttl,

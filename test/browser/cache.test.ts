@@ -74,7 +74,7 @@ describe('createCache in a real worker', () => {
   });
 
   it('evicts to capacity and reports stats', async () => {
-    const cache = make({ capacity: 2, persist: false });
+    const cache = make({ capacity: 2, persist: false, policy: 'lru' });
     await cache.put('a', 1);
     await cache.put('b', 2);
     await cache.get('a');

@@ -82,7 +82,7 @@ describe('the shared-memory fast path', () => {
   });
 
   it('drops what the store evicts', async () => {
-    const cache = make({ capacity: 3 });
+    const cache = make({ capacity: 3, policy: 'lru' });
     for (const key of ['a', 'b', 'c', 'd']) await cache.put(key, key);
     expect(cache.peek('a')).toBeUndefined();
     expect(cache.peek('d')).toBe('d');

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/options.js';
 
 describe('resolveOptions', () => {
-  it('fills in defaults: a bounded LRU named default', () => {
-    expect(resolveOptions()).toMatchObject({ name: 'default', policy: 'lru', capacity: 1000, maxBytes: undefined, ttl: undefined });
+  it('fills in defaults: a bounded W-TinyLFU named default', () => {
+    expect(resolveOptions()).toMatchObject({ name: 'default', policy: 'tinylfu', capacity: 1000, maxBytes: undefined, ttl: undefined });
   });
 
   it.each([
