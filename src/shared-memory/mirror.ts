@@ -17,6 +17,7 @@ export class Mirror {
   readonly #table: SharedTable | undefined;
   readonly #reason: string | undefined;
   #store: Store | undefined;
+  #touched: (key: string) => void = () => {};
 
   constructor(config: StoreConfig) {
     const sharedBytes = config.sharedBytes ?? SHARED_BYTES_DEFAULT;
@@ -67,9 +68,13 @@ export class Mirror {
     };
   }
 
-  /** Starts draining recorded hits into `store`'s policy. */
-  attach(store: Store): void {
+  /**
+   * Starts draining recorded hits into `store`'s policy, and into `touched` (the persisted tier's access
+   * times), so that hits served from shared memory count everywhere a hit by message does.
+   */
+  attach(store: Store, touched: (key: string) => void = () => {}): void {
     this.#store = store;
+    this.#touched = touched;
     if (this.#table) setInterval(() => this.drain(), DRAIN_MS);
   }
 
@@ -84,7 +89,12 @@ export class Mirror {
   /** Hands the hits pages recorded to the policy. */
   drain(): void {
     const store = this.#store;
-    if (this.#table && store) this.#table.drain((key) => store.touch(key));
+    if (this.#table && store) {
+      this.#table.drain((key) => {
+        store.touch(key);
+        this.#touched(key);
+      });
+    }
   }
 
   /** `memory` with the fast path's hits added in, and the fast path's own stats. */

@@ -65,7 +65,6 @@ export class Host implements WorkerApi {
     const { now } = this.#options;
     const mirror = new Mirror(config);
     const store = new Store(config, mirror.policy(factory), now);
-    mirror.attach(store);
     const tab = randomId();
     const clock = new VersionClock(tab, now);
     const coherence = new Coherence(config.name, tab, (announcement) => this.#onRemote(announcement, clock, tier));
@@ -81,6 +80,7 @@ export class Host implements WorkerApi {
           committed: (change) => coherence.announce(change),
         })
       : undefined;
+    mirror.attach(store, (key) => tier?.touch(key));
     return { store, tier, coherence, mirror };
   }
 

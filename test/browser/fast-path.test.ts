@@ -1,3 +1,4 @@
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { CacheClosedError, createCache } from '../../src/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
@@ -138,5 +139,26 @@ describe('the shared-memory fast path', () => {
     await cache.close();
     expect(cache.peek('k')).toBeUndefined();
     await expect(cache.get('k')).rejects.toThrow(CacheClosedError);
+  });
+
+  it('counts hits from shared memory as accesses of the persisted tier too', async () => {
+    const name = `fp-persist-${Math.random()}`;
+    const cache = make({ name, policy: 'lru', persist: { maxEntries: 4 } });
+    for (const key of ['k0', 'k1', 'k2', 'k3']) {
+      await cache.put(key, key);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await cache.flush();
+    const before = (await cache.stats()).fastPath.hits;
+    expect(await cache.get('k0')).toBe('k0');
+    expect((await cache.stats()).fastPath.hits).toBe(before + 1);
+    await cache.flush();
+    // Over its bound, the persisted tier evicts its least recently used entries: k1 and k2, not k0.
+    await cache.put('new', 'new');
+    await cache.flush();
+    const db = await openDB(`tabcache:${name}`);
+    const persisted = ((await db.getAllKeys('entries')) as string[]).sort();
+    db.close();
+    expect(persisted).toEqual(['k0', 'k3', 'new']);
   });
 });
