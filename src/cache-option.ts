@@ -1,6 +1,6 @@
 import { TabCache } from './client/cache.js';
 import { PREFIX } from './errors.js';
-import { createCache } from './index.js';
+import { createCache } from './create.js';
 import { describe, type CacheOptions } from './options.js';
 
 const shared = new Map<string, TabCache<unknown>>();

@@ -145,10 +145,8 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     // Requests join one flight only when all their headers agree, since the response may vary by any of them.
     const flightKey = `${primary} ${stableKey([...request.headers].sort())}`;
     const asked = policyRequest(request);
-    const [{ stored }, lock] = await Promise.all([
-      request.cache === 'reload' ? { stored: undefined } : lookup(primary, asked),
-      flightLock(cache, flightKey),
-    ]);
+    const { stored } = request.cache === 'reload' ? { stored: undefined } : await lookup(primary, asked);
+    const lock = flightLock(cache, flightKey);
     const run = (mode: 'default' | 'revalidate' | 'reload', signal?: AbortSignal) =>
       flights.join(flightKey, lock, load(request, primary, mode), signal).then(fromOutcome);
 

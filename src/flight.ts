@@ -86,16 +86,9 @@ export class Flights {
   }
 }
 
-const names = new WeakMap<TabCache<unknown>, Promise<string>>();
-
 /** The name of the Web Lock that guards computing `key` of `cache`, in every tab of the origin. */
-export async function flightLock(cache: TabCache<unknown>, key: string): Promise<string> {
-  let name = names.get(cache);
-  if (!name) {
-    name = cache.stats().then((stats) => stats.name);
-    names.set(cache, name);
-  }
-  return `tabcache:flight:${await name}:${key}`;
+export function flightLock(cache: TabCache<unknown>, key: string): string {
+  return `tabcache:flight:${cache.name}:${key}`;
 }
 
 const chains = new Map<string, Promise<unknown>>();

@@ -119,7 +119,8 @@ export function memoize<A extends unknown[], R>(
   const call = async (args: A, signal: AbortSignal | undefined): Promise<V> => {
     signal?.throwIfAborted();
     const cacheKey = keyOf(args);
-    const [record, lock] = await Promise.all([cache.get(cacheKey).then(asRecord), flightLock(cache, cacheKey)]);
+    const record = asRecord(await cache.get(cacheKey));
+    const lock = flightLock(cache, cacheKey);
     if (record) {
       const now = Date.now();
       if (record.freshUntil > now) return record.value as V;
@@ -139,7 +140,7 @@ export function memoize<A extends unknown[], R>(
 
   const refresh = async (...args: A): Promise<V> => {
     const cacheKey = keyOf(args);
-    return flights.start<V>(cacheKey, await flightLock(cache, cacheKey), compute(cacheKey, args, true));
+    return flights.start<V>(cacheKey, flightLock(cache, cacheKey), compute(cacheKey, args, true));
   };
 
   const after =

@@ -21,6 +21,11 @@ export class TabCache<V = unknown> {
     this.#connection = connection;
   }
 
+  /** The cache's name: caches of one name share their entries across the tabs of an origin. */
+  get name(): string {
+    return this.#connection.config.name;
+  }
+
   /** The value stored under `key`, or undefined when there is none (a stored `undefined` is a hit). */
   get(key: string): Promise<V | undefined> {
     const table = typeof key === 'string' ? this.#connection.table : undefined;
