@@ -3,12 +3,13 @@
  * binary data its byte length; containers add a small overhead per slot. Shared or cyclic parts count once.
  */
 export function sizeOf(value: unknown): number {
-  return measure(value, new Set());
+  // The set of what was seen only for objects: sizing a primitive, the common put, allocates nothing.
+  return typeof value === 'object' && value !== null ? measure(value, new Set()) : primitiveSize(value);
 }
 
 const SLOT = 8;
 
-function measure(value: unknown, seen: Set<object>): number {
+function primitiveSize(value: unknown): number {
   switch (typeof value) {
     case 'string':
       return 16 + value.length * 2;
@@ -18,12 +19,13 @@ function measure(value: unknown, seen: Set<object>): number {
       return SLOT;
     case 'bigint':
       return 16 + Math.ceil(value.toString(16).length / 2);
-    case 'object':
-      break;
     default:
       return SLOT;
   }
-  if (value === null) return SLOT;
+}
+
+function measure(value: unknown, seen: Set<object>): number {
+  if (typeof value !== 'object' || value === null) return primitiveSize(value);
   if (seen.has(value)) return SLOT;
   seen.add(value);
   if (ArrayBuffer.isView(value)) return 48 + value.byteLength;

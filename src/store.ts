@@ -31,6 +31,7 @@ export class Store {
   readonly #config: StoreConfig;
   readonly #capacity: number;
   readonly #maxBytes: number;
+  readonly #ttl: number;
   readonly #policy: Policy;
   readonly #now: () => number;
   readonly #slots = new Map<string, number>();
@@ -44,7 +45,17 @@ export class Store {
   #freeCount = 0;
   #used = 0;
   #bytes = 0;
-  #counts = { hits: 0, misses: 0, puts: 0, deletes: 0, evictions: 0, expirations: 0 };
+  /**
+   * The key the last read missed, until the next put: get-or-put then looks the key up once, not twice.
+   * Only a put inserts, so the key stays absent until then.
+   */
+  #missed: string | undefined;
+  #hits = 0;
+  #misses = 0;
+  #puts = 0;
+  #deletes = 0;
+  #evictions = 0;
+  #expirations = 0;
 
   constructor(
     config: StoreConfig,
@@ -55,6 +66,7 @@ export class Store {
     this.#config = config;
     this.#capacity = config.capacity;
     this.#maxBytes = config.maxBytes ?? Infinity;
+    this.#ttl = config.ttl ?? Infinity;
     this.#now = now;
     const slots = config.capacity + 1;
     this.#policy = policy({ ...context, capacity: config.capacity, now });
@@ -75,11 +87,12 @@ export class Store {
   get(key: string): unknown {
     const slot = this.#slots.get(key);
     if (slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot))) {
-      this.#counts.hits++;
+      this.#hits++;
       this.#policy.onHit(slot);
       return this.#values[slot];
     }
-    this.#counts.misses++;
+    this.#misses++;
+    this.#missed = key;
     this.#policy.onMiss(key);
     return MISS;
   }
@@ -100,7 +113,7 @@ export class Store {
   }
 
   put(key: string, value: unknown, options: StoreEntryOptions = NO_OPTIONS): void {
-    const ttl = options.ttl ?? this.#config.ttl ?? Infinity;
+    const ttl = options.ttl ?? this.#ttl;
     const size = options.size ?? sizeOf(value) + key.length * 2;
     if (size > this.#maxBytes) {
       throw new RangeError(`${PREFIX}the value for key ${JSON.stringify(key)} takes ${size} bytes, more than maxBytes (${this.#maxBytes})`);
@@ -111,8 +124,9 @@ export class Store {
       this.#wheel.advance(now, this.#expire);
       if (ttl !== Infinity) expiresAt = Math.ceil(now + ttl);
     }
-    this.#counts.puts++;
-    let slot = this.#slots.get(key);
+    this.#puts++;
+    let slot = key === this.#missed ? undefined : this.#slots.get(key);
+    this.#missed = undefined;
     if (slot !== undefined) {
       this.#bytes += size - this.#sizes[slot]!;
       this.#policy.onUpdate(slot, expiresAt, ttl);
@@ -131,7 +145,7 @@ export class Store {
     this.#expires[slot] = expiresAt;
     while (this.#slots.size > this.#capacity || this.#bytes > this.#maxBytes) {
       this.#remove(this.#policy.victim());
-      this.#counts.evictions++;
+      this.#evictions++;
     }
   }
 
@@ -140,7 +154,7 @@ export class Store {
     const slot = this.#slots.get(key);
     if (slot === undefined || (this.#expires[slot] !== Infinity && !this.#fresh(slot))) return false;
     this.#remove(slot);
-    this.#counts.deletes++;
+    this.#deletes++;
     return true;
   }
 
@@ -184,7 +198,8 @@ export class Store {
   }
 
   stats(): MemoryStats {
-    const { hits, misses } = this.#counts;
+    const hits = this.#hits;
+    const misses = this.#misses;
     return {
       name: this.#config.name,
       policy: this.#config.policy,
@@ -192,7 +207,12 @@ export class Store {
       capacity: this.#config.capacity,
       bytes: this.#bytes,
       maxBytes: this.#config.maxBytes,
-      ...this.#counts,
+      hits,
+      misses,
+      puts: this.#puts,
+      deletes: this.#deletes,
+      evictions: this.#evictions,
+      expirations: this.#expirations,
       hitRatio: hits + misses === 0 ? 0 : hits / (hits + misses),
     };
   }
@@ -213,7 +233,7 @@ export class Store {
 
   readonly #expire = (slot: number): void => {
     this.#remove(slot);
-    this.#counts.expirations++;
+    this.#expirations++;
   };
 
   #remove(slot: number): void {
