@@ -4,7 +4,10 @@
 //
 // Each contender runs in a fresh process (Node) or a fresh document (Chromium), so that the JIT's type
 // feedback from the others does not slow it down: an app has one cache implementation, not eleven.
-// Ops/s are medians of 5 passes after a warm-up pass; ratios are to the fastest peer of that run.
+// Rounds take the contenders in turn, each round in another order, so that a busy spell of the machine
+// falls on all of them alike rather than on whichever ran then. Each run makes a warm-up pass and 2
+// measured passes per workload; ops/s are medians of the 14 passes of 7 rounds, and ratios are to the
+// fastest peer's median.
 // Bytes per entry: a cache filled with 100,000 entries whose keys were made before the baseline and whose
 // values are small integers, so that only the cache's own structure counts; heap plus ArrayBuffer backing
 // stores, after forced garbage collection (Node: --expose-gc and process.memoryUsage(); Chromium: the
@@ -19,7 +22,8 @@ import { printTable, writeResults } from './support/results.js';
 
 const CAPACITY = 10_000;
 const REQUESTS = 1_000_000;
-const ROUNDS = 5;
+const ROUNDS = 7;
+const PASSES = 2;
 const MEMORY_ENTRIES = 100_000;
 const MODULE = '/bench/sim/throughput.ts';
 
@@ -31,7 +35,11 @@ interface Measured {
 const childAt = process.argv.indexOf('--child');
 if (childAt !== -1) {
   const name = process.argv[childAt + 1]!;
-  const measured: Measured = { throughput: Bench.measureThroughput(name, CAPACITY, REQUESTS, ROUNDS), bytesPerEntry: nodeBytesPerEntry(name) };
+  const memory = process.argv.includes('--memory');
+  const measured: Measured = {
+    throughput: Bench.measureThroughput(name, CAPACITY, REQUESTS, PASSES),
+    bytesPerEntry: memory ? nodeBytesPerEntry(name) : Number.NaN,
+  };
   process.stdout.write(JSON.stringify(measured));
   process.exit(0);
 }
@@ -53,23 +61,25 @@ function nodeBytesPerEntry(name: string): number {
   return (after - before) / MEMORY_ENTRIES;
 }
 
-function runNode(name: string): Measured {
+function runNode(name: string, memory: boolean): Measured {
   const self = fileURLToPath(import.meta.url);
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const args = ['--expose-gc', '--import', 'tsx', self, '--child', name, ...(memory ? ['--memory'] : [])];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (result.status !== 0) throw new Error(`node run of ${name} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Measured;
 }
 
 type BenchModule = typeof Bench;
 
-async function runPage(page: Page, name: string): Promise<Measured> {
+async function runPage(page: Page, name: string, memory: boolean): Promise<Measured> {
   const throughput = await page.evaluate(
-    async ({ module, name, capacity, requests, rounds }) => {
+    async ({ module, name, capacity, requests, passes }) => {
       const bench = (await import(/* @vite-ignore */ module)) as BenchModule;
-      return bench.measureThroughput(name, capacity, requests, rounds);
+      return bench.measureThroughput(name, capacity, requests, passes);
     },
-    { module: MODULE, name, capacity: CAPACITY, requests: REQUESTS, rounds: ROUNDS },
+    { module: MODULE, name, capacity: CAPACITY, requests: REQUESTS, passes: PASSES },
   );
+  if (!memory) return { throughput, bytesPerEntry: Number.NaN };
   const cdp = await page.context().newCDPSession(page);
   const used = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -107,18 +117,29 @@ const median = (values: number[]) => {
 };
 
 const contenders = Object.keys(Bench.CONTENDERS);
-const runs: Record<string, Record<string, Measured>> = { node: {}, chromium: {} };
-for (const name of contenders) {
-  console.error(`node: ${name}`);
-  runs.node![name] = runNode(name);
+/** The contenders in the order of `round`: rotated by the round, and reversed every other round. */
+const inTurn = (round: number) => {
+  const rotated = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+  return round % 2 ? rotated.reverse() : rotated;
+};
+/** Every run of each contender, by environment; memory is measured in the first round only. */
+const runs: Record<string, Record<string, Measured[]>> = {
+  node: Object.fromEntries(contenders.map((name) => [name, []])),
+  chromium: Object.fromEntries(contenders.map((name) => [name, []])),
+};
+for (let round = 0; round < ROUNDS; round++) {
+  console.error(`node: round ${round + 1} of ${ROUNDS}`);
+  for (const name of inTurn(round)) runs.node![name]!.push(runNode(name, round === 0));
 }
 await withBenchPage(
   async ({ page, url }) => {
-    for (const name of contenders) {
-      console.error(`chromium: ${name}`);
-      // A new document is a new realm, with the module and its JIT feedback made afresh.
-      await page.goto(`${url}/bench/pages/blank.html?${encodeURIComponent(name)}`);
-      runs.chromium![name] = await runPage(page, name);
+    for (let round = 0; round < ROUNDS; round++) {
+      console.error(`chromium: round ${round + 1} of ${ROUNDS}`);
+      for (const name of inTurn(round)) {
+        // A new document is a new realm, with the module and its JIT feedback made afresh.
+        await page.goto(`${url}/bench/pages/blank.html?${encodeURIComponent(name)}&${round}`);
+        runs.chromium![name]!.push(await runPage(page, name, round === 0));
+      }
     }
   },
   { plugins: [peersForTheBrowser] },
@@ -127,7 +148,8 @@ await withBenchPage(
 const rows: Record<string, string | number>[] = [];
 for (const [environment, byName] of Object.entries(runs)) {
   for (const workload of ['zipf', 'scan']) {
-    const opsOf = (name: string) => median(byName[name]!.throughput.find((t) => t.workload === workload)!.passes);
+    const opsOf = (name: string) =>
+      median(byName[name]!.flatMap((run) => run.throughput.find((t) => t.workload === workload)!.passes));
     const fastestPeer = Math.max(...Bench.PEERS.map(opsOf));
     for (const name of contenders) {
       rows.push({
@@ -136,11 +158,11 @@ for (const [environment, byName] of Object.entries(runs)) {
         contender: name,
         'M ops/s': (opsOf(name) / 1e6).toFixed(2),
         'x fastest peer': (opsOf(name) / fastestPeer).toFixed(2),
-        'bytes/entry': byName[name]!.bytesPerEntry.toFixed(0),
+        'bytes/entry': byName[name]![0]!.bytesPerEntry.toFixed(0),
       });
     }
   }
 }
-printTable(`Get-or-put, capacity ${CAPACITY}, ${REQUESTS} requests a pass, median of ${ROUNDS} passes`, rows);
-const file = writeResults('policies', { capacity: CAPACITY, requests: REQUESTS, rounds: ROUNDS, memoryEntries: MEMORY_ENTRIES, rows, runs });
+printTable(`Get-or-put, capacity ${CAPACITY}, ${REQUESTS} requests a pass, median of ${ROUNDS * PASSES} passes in ${ROUNDS} rounds`, rows);
+const file = writeResults('policies', { capacity: CAPACITY, requests: REQUESTS, rounds: ROUNDS, passes: PASSES, memoryEntries: MEMORY_ENTRIES, rows, runs });
 console.log(`\nresults: ${file}`);

@@ -89,20 +89,20 @@ export interface Throughput {
   passes: number[];
 }
 
-/** Runs one contender over each workload: a warm-up pass, then `rounds` passes on fresh caches. */
-export function measureThroughput(contender: string, capacity: number, requests: number, rounds: number): Throughput[] {
+/** Runs one contender over each workload: a warm-up pass, then `passes` passes, each on a fresh cache. */
+export function measureThroughput(contender: string, capacity: number, requests: number, passes: number): Throughput[] {
   const make = CONTENDERS[contender];
   if (!make) throw new Error(`no contender ${contender}`);
   return workloads(requests).map(({ name, keys, stream }) => {
-    const passes: number[] = [];
-    for (let round = -1; round < rounds; round++) {
+    const measured: number[] = [];
+    for (let pass = -1; pass < passes; pass++) {
       const cache = make(capacity);
       const started = performance.now();
       for (let i = 0; i < stream.length; i++) cache.getOrPut(keys[stream[i]!]!, i);
       const seconds = (performance.now() - started) / 1000;
-      if (round >= 0) passes.push(stream.length / seconds);
+      if (pass >= 0) measured.push(stream.length / seconds);
     }
-    return { contender, workload: name, passes };
+    return { contender, workload: name, passes: measured };
   });
 }
 
