@@ -121,7 +121,7 @@ export async function warmStart(name: string, key: string, n: number, memoryFirs
   });
   const t = performance.now();
   await new Promise<unknown[]>((resolve, reject) => {
-    const request = db.transaction('values').objectStore('values').getAll();
+    const request = db.transaction('entries').objectStore('entries').getAll();
     request.onsuccess = () => resolve(request.result as unknown[]);
     request.onerror = () => reject(request.error);
   });

@@ -1,6 +1,6 @@
 import { unwrap, type IDBPTransaction } from 'idb';
 import type { PersistConfig } from '../protocol.js';
-import { isEntryMeta, STORES, type CacheDB, type Database, type EntryMeta, type StoreName, type Totals } from './schema.js';
+import { isEntryMeta, STORES, type CacheDB, type Database, type StoreName, type Totals } from './schema.js';
 import { compareVersions } from './version.js';
 import type { Batch } from './writes.js';
 
@@ -29,9 +29,9 @@ export interface CommitResult {
  * Commits a batch in one readwrite transaction, then removes expired records and, past the bounds, the least
  * recently used ones. Resolves once the transaction completes; rejects (nothing written) if it aborts.
  *
- * A put must not overwrite a record with a newer version. Reading every old record first would double the
- * cost of a batch, so it is read only when this tab may not know the latest writes: when the stored
- * generation is not `knownGen` (a batch of another tab that this tab has not yet heard announced) or when
+ * A put writes one record (metadata and value) and reads nothing. It must not overwrite a record with a
+ * newer version, but reading every old record first would double the cost of a batch, so it is read only
+ * when this tab may not know the latest writes: when the stored generation is not `knownGen` (a batch of another tab that this tab has not yet heard announced) or when
  * `batch.trusted` is false. Otherwise every record was written either before this tab's versions began or
  * by a batch it heard of, whose newer puts it already took out of its queue; so its puts are newer.
  */
@@ -44,29 +44,29 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     // What the tab took out of the batch when it heard of newer puts counts up to here, and no further.
     const writes = [...batch.writes];
     const entries = tx.objectStore('entries');
-    const values = tx.objectStore('values');
-    // The puts of a batch are most of its requests: issued raw, without a promise each.
+    const touches = tx.objectStore('touches');
+    // The puts and access times of a batch are most of its requests: issued raw, without a promise each.
     const rawEntries = unwrap(entries);
-    const rawValues = unwrap(values);
-    const remove = (meta: EntryMeta | undefined, key: string) => {
+    const rawTouches = unwrap(touches);
+    const remove = (size: number, key: string) => {
       ignore(entries.delete(key));
-      ignore(values.delete(key));
+      ignore(touches.delete(key));
       totals.count--;
-      totals.bytes -= meta?.size ?? 0;
+      totals.bytes -= size;
     };
 
     if (batch.clear) {
       ignore(entries.clear());
-      ignore(values.clear());
+      ignore(touches.clear());
       totals.count = 0;
       totals.bytes = 0;
     }
     const invalidated = new Set<string>();
     for (const tag of batch.tags) {
-      for (const meta of await entries.index('tags').getAll(tag)) {
-        if (invalidated.has(meta.key)) continue;
-        invalidated.add(meta.key);
-        remove(meta, meta.key);
+      for (const record of await entries.index('tags').getAll(tag)) {
+        if (invalidated.has(record.key)) continue;
+        invalidated.add(record.key);
+        remove(isEntryMeta(record, record.key) ? record.size : 0, record.key);
       }
     }
 
@@ -83,25 +83,23 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
           return;
         }
         try {
-          rawValues.put({ value: write.value }, key);
+          rawEntries.put({ ...write.meta, value: write.value });
         } catch {
           result.uncloneable.push(key);
           return;
         }
-        rawEntries.put(write.meta);
         if (record === undefined) totals.count++;
         totals.bytes += write.meta.size - (old?.size ?? 0);
       } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
-        remove(old, key);
+        remove(old?.size ?? 0, key);
       }
     });
 
-    const touched = [...batch.touches].filter(([key]) => !batch.writes.has(key) && !invalidated.has(key));
-    const metas = await Promise.all(touched.map(([key]) => entries.get(key)));
-    touched.forEach(([key, at], i) => {
-      const meta = metas[i];
-      if (isEntryMeta(meta, key) && at > meta.accessedAt) rawEntries.put({ ...meta, accessedAt: at });
-    });
+    // Written without reading: an access time older than the record's write, or left by a key since removed,
+    // counts for nothing (see `evictOldest`).
+    for (const [key, at] of batch.touches) {
+      if (!batch.writes.has(key) && !invalidated.has(key)) rawTouches.put(at, key);
+    }
 
     await sweepExpired(tx, totals, now);
     if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
@@ -152,9 +150,17 @@ export async function readTotals(tx: Tx): Promise<Totals> {
   return { ...(await countExactly(tx)), gen: 0 };
 }
 
+/** Count and bytes, from the `lru` index's keys: no value is read. A record without a valid size counts 0 bytes. */
 async function countExactly(tx: Tx): Promise<{ count: number; bytes: number }> {
-  const metas = await tx.objectStore('entries').getAll();
-  return { count: metas.length, bytes: metas.reduce((sum, meta) => sum + (typeof meta.size === 'number' ? meta.size : 0), 0) };
+  const store = tx.objectStore('entries');
+  const count = await store.count();
+  let bytes = 0;
+  let cursor = await store.index('lru').openKeyCursor();
+  while (cursor) {
+    bytes += cursor.key[1];
+    cursor = await cursor.continue();
+  }
+  return { count, bytes };
 }
 
 /** Fire-and-forget request of a transaction: its failure aborts the transaction, which `tx.done` reports. */
@@ -165,22 +171,48 @@ function ignore(request: Promise<unknown>): void {
 async function sweepExpired(tx: WriteTx, totals: Totals, now: number): Promise<void> {
   let cursor = await tx.objectStore('entries').index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
   for (let n = 0; cursor && n < SWEEP_LIMIT; n++) {
-    ignore(tx.objectStore('values').delete(cursor.primaryKey));
-    ignore(cursor.delete());
-    totals.count--;
-    totals.bytes -= cursor.value.size;
-    cursor = await cursor.continue();
-  }
-}
-
-async function evictOldest(tx: WriteTx, totals: Totals, over: (totals: Totals) => boolean): Promise<void> {
-  if (!over(totals)) return;
-  let cursor = await tx.objectStore('entries').index('accessedAt').openCursor();
-  while (cursor && over(totals)) {
-    ignore(tx.objectStore('values').delete(cursor.primaryKey));
+    ignore(tx.objectStore('touches').delete(cursor.primaryKey));
     ignore(cursor.delete());
     totals.count--;
     totals.bytes -= isEntryMeta(cursor.value, cursor.primaryKey) ? cursor.value.size : 0;
     cursor = await cursor.continue();
+  }
+}
+
+/**
+ * Removes entries least recently used first while `over`. An entry was last used at the later of its write
+ * (`accessedAt`, in the `lru` index) and its read (in `touches`), so the two orders are merged: an entry whose
+ * read is later than its write is passed over in the first and taken when the second reaches its read; a read
+ * older than its entry's write, or left by an entry since removed, is dropped when reached. No value is read.
+ */
+async function evictOldest(tx: WriteTx, totals: Totals, over: (totals: Totals) => boolean): Promise<void> {
+  if (!over(totals)) return;
+  const entries = tx.objectStore('entries');
+  const touches = tx.objectStore('touches');
+  /** Sizes of entries passed over for a later read, by key. */
+  const passed = new Map<string, number>();
+  const evict = (key: string, size: number) => {
+    ignore(entries.delete(key));
+    ignore(touches.delete(key));
+    totals.count--;
+    totals.bytes -= size;
+  };
+  let written = await entries.index('lru').openKeyCursor();
+  let read = await touches.index('at').openKeyCursor();
+  while ((written || read) && over(totals)) {
+    if (written && (!read || written.key[0] <= read.key)) {
+      const [at, size] = written.key;
+      const key = written.primaryKey;
+      const touched = await touches.get(key);
+      if (typeof touched === 'number' && touched > at) passed.set(key, size);
+      else evict(key, size);
+      written = await written.continue();
+    } else if (read) {
+      const key = read.primaryKey;
+      const size = passed.get(key);
+      if (size === undefined) ignore(touches.delete(key));
+      else evict(key, size);
+      read = await read.continue();
+    }
   }
 }

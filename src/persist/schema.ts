@@ -1,24 +1,24 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Version } from './version.js';
 
-/**
- * What IndexedDB holds for one entry besides its value. Kept apart from the value so that version checks,
- * access-time updates, expiry and eviction read and write small records and never clone values.
- */
+/** What IndexedDB holds for one entry besides its value. */
 export interface EntryMeta {
   key: string;
   version: Version;
   /** Wall-clock milliseconds at which the entry expires; absent when it does not, so that the index skips it. */
   expiresAt?: number;
-  /** Wall-clock milliseconds of the last read or write, written back in batches. */
+  /** Wall-clock milliseconds of the write; later reads are kept in `touches`, which takes precedence when newer. */
   accessedAt: number;
   /** Estimated bytes of key and value. */
   size: number;
   tags: string[];
 }
 
-/** The value of an entry, boxed so that a stored `undefined` is told apart from a missing record. */
-export interface StoredValue {
+/**
+ * One entry, metadata and value in one record, so that a put writes one record. `value` may be `undefined`:
+ * a missing property is told apart from a stored `undefined` with `in`.
+ */
+export interface EntryRecord extends EntryMeta {
   value: unknown;
 }
 
@@ -37,44 +37,66 @@ export interface Totals {
 export interface CacheDB extends DBSchema {
   entries: {
     key: string;
-    value: EntryMeta;
-    indexes: { expiresAt: number; accessedAt: number; tags: string };
+    value: EntryRecord;
+    /** `lru` is `[accessedAt, size]`: a key cursor over it orders, counts and sizes entries without their values. */
+    indexes: { expiresAt: number; lru: [number, number]; tags: string };
   };
-  values: { key: string; value: StoredValue };
+  /** Wall-clock milliseconds of the last read of a key, when later than its write: a tiny record per read key. */
+  touches: { key: string; value: number; indexes: { at: number } };
   info: { key: 'totals'; value: Totals };
 }
 
 export type Database = IDBPDatabase<CacheDB>;
 export type StoreName = StoreNames<CacheDB>;
-export const STORES: StoreName[] = ['entries', 'values', 'info'];
-const INDEXES = [
+export const STORES: StoreName[] = ['entries', 'touches', 'info'];
+const INDEXES: { name: 'expiresAt' | 'lru' | 'tags'; keyPath: string | string[]; multiEntry: boolean }[] = [
   { name: 'expiresAt', keyPath: 'expiresAt', multiEntry: false },
-  { name: 'accessedAt', keyPath: 'accessedAt', multiEntry: false },
+  { name: 'lru', keyPath: ['accessedAt', 'size'], multiEntry: false },
   { name: 'tags', keyPath: 'tags', multiEntry: true },
-] as const;
+];
+/** Stores of the earlier layout, which kept values apart from their metadata. */
+const OLD_STORES = ['values'];
 
 /** One database per cache name. */
 export function databaseName(cacheName: string): string {
   return `tabcache:${cacheName}`;
 }
 
-/** Whether `db` has every store and index this code uses; if not, it must be upgraded. */
+/** Whether `db` has every store and index this code uses, and none of the earlier layout; if not, it must be upgraded. */
 export function hasSchema(db: Database): boolean {
   if (!STORES.every((name) => db.objectStoreNames.contains(name))) return false;
+  if (OLD_STORES.some((name) => (db.objectStoreNames as DOMStringList).contains(name))) return false;
   const { indexNames } = db.transaction('entries').store;
-  return INDEXES.every(({ name }) => indexNames.contains(name));
+  return INDEXES.every(({ name }) => indexNames.contains(name)) && db.transaction('touches').store.indexNames.contains('at');
 }
 
-/** Creates what `hasSchema` looks for, in an upgrade transaction. Stores of another layout are replaced. */
+/**
+ * Creates what `hasSchema` looks for, in an upgrade transaction. Stores of another layout are replaced; the
+ * entries of the earlier layout (values in a store of their own) are discarded, as a cache may be, keeping
+ * the generation so that tabs still open go on trusting what they heard.
+ */
 export function createSchema(db: Database, tx: IDBPTransaction<CacheDB, StoreName[], 'versionchange'>): void {
-  if (db.objectStoreNames.contains('entries') && tx.objectStore('entries').keyPath !== 'key') db.deleteObjectStore('entries');
-  const entries = db.objectStoreNames.contains('entries') ? tx.objectStore('entries') : db.createObjectStore('entries', { keyPath: 'key' });
+  // A fresh list each time: the list is a snapshot, and stores are deleted and created as this goes.
+  const names = { contains: (name: string) => (db.objectStoreNames as DOMStringList).contains(name) };
+  const old = OLD_STORES.filter((name) => names.contains(name));
+  for (const name of old) db.deleteObjectStore(name as StoreName);
+  const discard = names.contains('entries') && (old.length > 0 || tx.objectStore('entries').keyPath !== 'key');
+  if (discard) db.deleteObjectStore('entries');
+  const entries = names.contains('entries') ? tx.objectStore('entries') : db.createObjectStore('entries', { keyPath: 'key' });
+  for (const name of [...entries.indexNames]) {
+    if (!INDEXES.some((index) => index.name === name)) entries.deleteIndex(name);
+  }
   for (const { name, keyPath, multiEntry } of INDEXES) {
     if (!entries.indexNames.contains(name)) entries.createIndex(name, keyPath, { multiEntry });
   }
-  for (const name of ['values', 'info'] as const) {
-    if (db.objectStoreNames.contains(name) && tx.objectStore(name).keyPath !== null) db.deleteObjectStore(name);
-    if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
+  if (names.contains('touches') && tx.objectStore('touches').keyPath !== null) db.deleteObjectStore('touches');
+  const touches = names.contains('touches') ? tx.objectStore('touches') : db.createObjectStore('touches');
+  if (!touches.indexNames.contains('at')) touches.createIndex('at', '');
+  if (names.contains('info') && tx.objectStore('info').keyPath !== null) db.deleteObjectStore('info');
+  if (!names.contains('info')) db.createObjectStore('info');
+  if (discard) {
+    const info = tx.objectStore('info');
+    void info.get('totals').then((totals) => info.put({ count: 0, bytes: 0, gen: typeof totals?.gen === 'number' ? totals.gen : 0 }, 'totals'));
   }
 }
 
@@ -99,6 +121,7 @@ export function isEntryMeta(record: unknown, key: string): record is EntryMeta {
   );
 }
 
-export function isStoredValue(record: unknown): record is StoredValue {
-  return typeof record === 'object' && record !== null && 'value' in record;
+/** Whether a record read back is a whole entry: valid metadata and a value. */
+export function isEntryRecord(record: unknown, key: string): record is EntryRecord {
+  return isEntryMeta(record, key) && 'value' in record;
 }

@@ -1,7 +1,7 @@
 import type { PersistConfig, PersistenceStats } from '../protocol.js';
 import { commit, evictForQuota, readTotals } from './commit.js';
 import { Connection } from './database.js';
-import { isEntryMeta, isStoredValue, STORES, type Database, type EntryMeta } from './schema.js';
+import { isEntryMeta, isEntryRecord, STORES, type Database, type EntryMeta } from './schema.js';
 import { compareVersions, type Version, type VersionClock } from './version.js';
 import { Batch } from './writes.js';
 
@@ -142,25 +142,21 @@ export class Tier {
     const pendingTags = new Set([...this.#queue.tags, ...(this.#inflight?.tags ?? [])]);
     const db = await this.#connection.get();
     if (!db) return undefined;
-    let meta: unknown;
-    let stored: unknown;
+    let record: unknown;
     try {
-      const tx = db.transaction(['entries', 'values']);
-      [meta, stored] = await Promise.all([
-        tx.objectStore('entries').get(key),
-        withValue ? tx.objectStore('values').get(key) : { value: undefined },
-      ]);
+      record = await db.transaction('entries').store.get(key);
     } catch (error) {
       this.#failed(db, error);
       return undefined;
     }
-    if (meta === undefined) return undefined;
-    if (!isEntryMeta(meta, key) || !isStoredValue(stored)) {
+    if (record === undefined) return undefined;
+    if (!isEntryRecord(record, key)) {
       this.#counts.corrupt++;
-      this.#queue.purge(key, isEntryMeta(meta, key) ? meta.version : undefined);
+      this.#queue.purge(key, isEntryMeta(record, key) ? record.version : undefined);
       this.#kick(0);
       return undefined;
     }
+    const { value, ...meta } = record;
     this.#options.clock.observe(meta.version);
     if (meta.tags.some((tag) => pendingTags.has(tag))) return undefined;
     if ((meta.expiresAt ?? Infinity) <= this.#options.now()) {
@@ -172,7 +168,7 @@ export class Tier {
       this.#counts.readThroughHits++;
       this.touch(key);
     }
-    return found(stored.value, meta);
+    return found(value, meta);
   }
 
   async has(key: string): Promise<boolean> {

@@ -21,9 +21,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function stored(name: string): Promise<Record<string, unknown>> {
   const db = await openDB(`tabcache:${name}`);
   try {
-    const keys = (await db.getAllKeys('values')) as string[];
-    const values = await db.getAll('values');
-    return Object.fromEntries(keys.map((key, i) => [key, (values[i] as { value: unknown }).value]));
+    const records = (await db.getAll('entries')) as { key: string; value: unknown }[];
+    return Object.fromEntries(records.map((record) => [record.key, record.value]));
   } finally {
     db.close();
   }
@@ -148,9 +147,8 @@ describe('the IndexedDB tier', () => {
     await cache.put('good', 1);
     await cache.flush();
     const db = await openDB(`tabcache:${name}`);
-    await db.put('entries', { key: 'bad', version: 'nonsense' });
-    await db.put('values', { value: 'evil' }, 'bad');
-    await db.put('entries', { key: 'novalue', version: { at: 1, seq: 0, tab: 'x' }, expiresAt: Infinity, accessedAt: 1, size: 1, tags: [] });
+    await db.put('entries', { key: 'bad', version: 'nonsense', value: 'evil' });
+    await db.put('entries', { key: 'novalue', version: { at: 1, seq: 0, tab: 'x' }, accessedAt: 1, size: 1, tags: [] });
     db.close();
     expect(await cache.get('bad')).toBeUndefined();
     expect(await cache.get('novalue')).toBeUndefined();
@@ -158,6 +156,31 @@ describe('the IndexedDB tier', () => {
     expect((await cache.stats()).persistence.corrupt).toBe(2);
     await cache.flush();
     expect(await stored(name)).toEqual({ good: 1 });
+  });
+
+  it('discards the entries of the earlier layout, values apart from metadata, keeping the generation', async () => {
+    const name = unique('old-layout');
+    const db = await openDB(`tabcache:${name}`, 1, {
+      upgrade(db) {
+        db.createObjectStore('entries', { keyPath: 'key' }).createIndex('accessedAt', 'accessedAt');
+        db.createObjectStore('values');
+        db.createObjectStore('info');
+      },
+    });
+    await db.put('entries', { key: 'old', version: { at: 1, seq: 0, tab: 'x' }, accessedAt: 1, size: 10, tags: [] });
+    await db.put('values', { value: 'old' }, 'old');
+    await db.put('info', { count: 1, bytes: 10, gen: 7 }, 'totals');
+    db.close();
+    const cache = make(name);
+    expect(await cache.get('old')).toBeUndefined();
+    await cache.put('new', 1);
+    await cache.flush();
+    expect(await stored(name)).toEqual({ new: 1 });
+    expect((await cache.stats()).persistence).toMatchObject({ entries: 1, corrupt: 0 });
+    const after = await openDB(`tabcache:${name}`);
+    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'touches']);
+    expect(await after.get('info', 'totals')).toMatchObject({ count: 1, gen: 8 });
+    after.close();
   });
 
   it('lets the newer version win when another tab wrote the key later', async () => {
@@ -168,8 +191,7 @@ describe('the IndexedDB tier', () => {
     // Another tab's write with a version from the future, which this tab has not heard of yet.
     const db = await openDB(`tabcache:${name}`);
     const future = { at: Date.now() + 60_000, seq: 0, tab: 'other' };
-    await db.put('entries', { key: 'k', version: future, expiresAt: Infinity, accessedAt: Date.now(), size: 10, tags: [] });
-    await db.put('values', { value: 'newer' }, 'k');
+    await db.put('entries', { key: 'k', version: future, accessedAt: Date.now(), size: 10, tags: [], value: 'newer' });
     const totals = (await db.get('info', 'totals')) as { gen: number };
     await db.put('info', { ...totals, gen: totals.gen + 1 }, 'totals');
     db.close();
