@@ -63,8 +63,9 @@ describe.skipIf(!haveTraces)('shared traces against REFERENCE.tsv', { timeout: 1
     }
   });
 
-  // The goals of tinylfu. zigzag (back-and-forth sweeps, where LRU is optimal) is a known gap: the adaptive
-  // window does not grow far enough there. `it.fails` keeps it visible and turns red once it is fixed.
+  // The goals of tinylfu. zigzag (back-and-forth sweeps, where LRU is optimal) is a known gap: the window
+  // moves back and forth at each reversal instead of settling (docs/policies.md, "Known gap"). `it.fails`
+  // keeps it visible and turns red once it is fixed.
   const zigzag = new Set(['zigzag']);
   const goal = (name: string) => () => {
     const trace = readTrace(path.join(TRACES, `${name}.keys.gz`));
