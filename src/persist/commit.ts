@@ -31,9 +31,10 @@ export interface CommitResult {
  *
  * A put writes one record (metadata and value) and reads nothing. It must not overwrite a record with a
  * newer version, but reading every old record first would double the cost of a batch, so it is read only
- * when this tab may not know the latest writes: when the stored generation is not `knownGen` (a batch of another tab that this tab has not yet heard announced) or when
- * `batch.trusted` is false. Otherwise every record was written either before this tab's versions began or
- * by a batch it heard of, whose newer puts it already took out of its queue; so its puts are newer.
+ * when this tab may not know the latest writes: when the stored generation is not `knownGen` (a batch of
+ * another tab that this tab has not yet heard announced) or when `batch.trusted` is false. Otherwise every
+ * record was written either before this tab's versions began or by a batch it heard of, whose newer puts it
+ * already took out of its queue; so its puts are newer.
  */
 export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number, knownGen: () => number | undefined): Promise<CommitResult> {
   const tx = db.transaction(STORES, 'readwrite');
