@@ -37,6 +37,22 @@ describe('Store', () => {
     expect(store.stats().evictions).toBe(1);
   });
 
+  it('a put after a miss of another key, or of an expired entry, still finds what is held', () => {
+    const clock = { now: 0 };
+    const store = makeStore({}, clock);
+    store.put('a', 1);
+    expect(store.get('x')).toBe(MISS);
+    store.put('a', 2);
+    expect(store.size).toBe(1);
+    store.put('t', 1, { ttl: 10 });
+    clock.now = 20;
+    expect(store.get('t')).toBe(MISS);
+    store.put('t', 2);
+    store.put('t', 3);
+    expect(store.size).toBe(2);
+    expect(store.get('t')).toBe(3);
+  });
+
   it('replacing a value does not grow the store', () => {
     const store = makeStore();
     for (let i = 0; i < 10; i++) store.put('a', i);
