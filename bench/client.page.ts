@@ -1,4 +1,5 @@
-// Runs in Chromium: a get hit through tabcache against a raw postMessage ping and a plain comlink call.
+// Runs in Chromium: a get hit through tabcache against a raw postMessage ping (a worker answering with the
+// value from a Map) and a plain comlink call.
 import { wrap } from 'comlink';
 import { createCache } from '../src/index.js';
 
@@ -14,6 +15,7 @@ export interface Sample {
 
 export async function run(rounds: number): Promise<Sample[]> {
   const echo = new Worker(new URL('./pages/echo-worker.ts', import.meta.url), { type: 'module' });
+  echo.postMessage({ op: 'put', key: 'k', value: VALUE });
   const ping = () =>
     new Promise<unknown>((resolve) => {
       echo.addEventListener('message', (event) => resolve(event.data), { once: true });

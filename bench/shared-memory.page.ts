@@ -42,10 +42,10 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
   const fast = createCache({ name: 'bench-fast', capacity: 100 });
   const slow = createCache({ name: 'bench-messages', capacity: 100, sharedBytes: 0 });
   const echo = new Worker(new URL('./pages/echo-worker.ts', import.meta.url), { type: 'module' });
-  const ping = () =>
+  const ping = (key: string) =>
     new Promise<unknown>((resolve) => {
       echo.addEventListener('message', (event) => resolve(event.data), { once: true });
-      echo.postMessage({ op: 'get', key: 'k' });
+      echo.postMessage({ op: 'get', key });
     });
   const map = new Map<string, unknown>();
   const rows: Row[] = [];
@@ -56,6 +56,7 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
     await fast.put(key, value);
     await slow.put(key, value);
     map.set(key, value);
+    echo.postMessage({ op: 'put', key, value });
     const packed = encode(value)!.slice();
     const json = new TextEncoder().encode(JSON.stringify(value));
     const decoder = new TextDecoder();
@@ -64,7 +65,7 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
       ['fast path: await get', 20, () => fast.get(key), true],
       ['fast path: peek', 20, () => fast.peek(key), false],
       ['message path: await get', 1, () => slow.get(key), true],
-      ['raw postMessage ping', 1, ping, true],
+      ['raw postMessage ping', 1, () => ping(key), true],
       ['in-thread Map.get', 1_000, () => map.get(key), false],
       ['decode only: our codec (msgpackr records)', 20, () => decode(packed), false],
       ['decode only: JSON.parse', 20, () => JSON.parse(decoder.decode(json)), false],

@@ -124,7 +124,20 @@ export interface OpenReply {
   shared?: SharedArrayBuffer;
 }
 
-/** What the worker exposes over comlink. */
+/**
+ * A batch on its way to the worker. Batches travel on the endpoint that carries the comlink calls, as plain
+ * messages that comlink ignores: a comlink call costs a random id and a listener per call, which would add
+ * a third to a round trip. Batches are numbered per client and answered with the same number, in order.
+ */
+export interface BatchMessage {
+  batch: number;
+  requests: readonly Request[];
+}
+
+/** The answer to a batch: a reply per request, or one error for all when the replies could not be sent. */
+export type BatchAnswer = { batch: number; replies: Reply[] } | { batch: number; error: WireError };
+
+/** What the worker exposes over comlink: the set-up calls. */
 export interface WorkerApi {
   /**
    * Builds the store (or checks that the one already built matches), and holds the Web Lock named
@@ -132,6 +145,6 @@ export interface WorkerApi {
    * cross-origin isolated says so with `canShare`, and gets the shared table when the worker has one.
    */
   open(config: StoreConfig, aliveLock: string, canShare?: boolean): Promise<OpenReply>;
-  /** Runs a batch of requests in order, after every earlier batch, and answers each one. */
-  run(batch: readonly Request[]): Promise<Reply[]>;
+  /** Serves `port` too, comlink calls and batches alike: how a page hands its worker to a frame. */
+  attach(port: MessagePort): void;
 }

@@ -1,6 +1,6 @@
-import { createEndpoint, releaseProxy, wrap, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
-import type { Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { BatchAnswer, BatchMessage, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import { SharedTableView } from '../shared-memory/table-view.js';
 import { flushOnHide } from './hide.js';
 import type { Link, LinkFactory, LinkInfo } from './link.js';
@@ -16,6 +16,9 @@ interface Session {
   /** Set once the link is made (a frame's link waits for the page to answer). */
   link: Link | undefined;
   remote: Remote<WorkerApi> | undefined;
+  /** The batches sent and not yet answered, by number, and the next number. */
+  answers: Map<number, (answer: BatchAnswer) => void>;
+  nextBatch: number;
   /** Resolves once the worker has opened the store for this client. */
   opened: Promise<void>;
   /** Set once `opened` has resolved, so that later batches skip a promise hop. */
@@ -85,7 +88,9 @@ export class Connection {
     if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
     const session = this.#session ?? this.#start();
     await session.opened;
-    return { port: await session.remote![createEndpoint](), ended: session.ended };
+    const { port1, port2 } = new MessageChannel();
+    await session.remote!.attach(transfer(port2, [port2]));
+    return { port: port1, ended: session.ended };
   }
 
   /** Drops the link without closing the cache: the next call makes a new one. For pages going away. */
@@ -126,17 +131,24 @@ export class Connection {
     const fail = (error: Error) => {
       for (const call of calls) if (session.inFlight.delete(call)) call.reject(error);
     };
-    const requests = calls.map((call) => call.request);
-    const replies = session.ready
-      ? session.remote!.run(requests)
-      : session.opened.then(() => session.remote!.run(requests));
-    replies.then(settle, (error: Error) => {
-      if (error.name !== 'DataCloneError') return fail(fromWire(error));
-      // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
-      for (const call of calls) session.inFlight.delete(call);
-      if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
-      else for (const call of calls) call.reject(cloneError(call.request, error));
-    });
+    const send = () => {
+      const link = session.link;
+      if (!link) return; // the session has ended, rejecting the calls
+      const batch = session.nextBatch++;
+      session.answers.set(batch, (answer) => ('replies' in answer ? settle(answer.replies) : fail(fromWire(answer.error))));
+      try {
+        link.endpoint.postMessage({ batch, requests: calls.map((call) => call.request) } satisfies BatchMessage);
+      } catch (error) {
+        session.answers.delete(batch);
+        if ((error as Error).name !== 'DataCloneError') return fail(error as Error);
+        // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
+        for (const call of calls) session.inFlight.delete(call);
+        if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
+        else for (const call of calls) call.reject(cloneError(call.request, error as Error));
+      }
+    };
+    if (session.ready) send();
+    else session.opened.then(send, () => {}); // a session that fails to open is ended, rejecting its calls
   }
 
   #start(): Session {
@@ -146,6 +158,8 @@ export class Connection {
     const session: Session = {
       link: undefined,
       remote: undefined,
+      answers: new Map(),
+      nextBatch: 0,
       ready: false,
       inFlight: new Set(),
       table: undefined,
@@ -158,6 +172,13 @@ export class Connection {
       const link = await this.#links();
       session.link = link;
       session.remote = wrap<WorkerApi>(link.endpoint);
+      link.endpoint.addEventListener('message', (event) => {
+        const answer = (event as MessageEvent<Partial<BatchAnswer> | null>).data;
+        if (typeof answer?.batch !== 'number') return; // a comlink reply
+        const settle = session.answers.get(answer.batch);
+        session.answers.delete(answer.batch);
+        settle?.(answer as BatchAnswer);
+      });
       void link.gone.then((reason) =>
         this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
       );
@@ -180,6 +201,7 @@ export class Connection {
     for (const call of session.inFlight) call.reject(error);
     session.inFlight.clear();
     session.table = undefined;
+    session.answers.clear();
     if (session.remote) session.remote[releaseProxy]();
     session.link?.close();
     session.remote = undefined;

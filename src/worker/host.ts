@@ -1,9 +1,10 @@
+import { expose, type Endpoint } from 'comlink';
 import { PREFIX, toWire } from '../errors.js';
 import { checkKey, checkTags, checkTtl, validateStoreConfig } from '../options.js';
 import { Tier } from '../persist/tier.js';
 import { VersionClock } from '../persist/version.js';
 import type { PolicyFactory } from '../policies/policy.js';
-import type { CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { BatchAnswer, BatchMessage, CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import { Mirror } from '../shared-memory/mirror.js';
 import { sizeOf } from '../size.js';
 import { MISS, Store } from '../store.js';
@@ -55,7 +56,33 @@ export class Host implements WorkerApi {
     return shared ? { shared } : {};
   }
 
-  run(batch: readonly Request[]): Promise<Reply[]> {
+  /** Answers on `endpoint`: comlink's set-up calls, and the batches that come as plain messages beside them. */
+  serve(endpoint: Endpoint): void {
+    expose(this, endpoint);
+    endpoint.addEventListener('message', (event) => {
+      const message = (event as MessageEvent<Partial<BatchMessage> | null>).data;
+      if (typeof message?.batch !== 'number' || !Array.isArray(message.requests)) return;
+      const { batch } = message;
+      const answer = (data: BatchAnswer) => endpoint.postMessage(data);
+      void this.#run(message.requests).then(
+        (replies) => {
+          try {
+            answer({ batch, replies });
+          } catch (error) {
+            answer({ batch, error: toWire(error) });
+          }
+        },
+        (error: unknown) => answer({ batch, error: toWire(error) }),
+      );
+    });
+  }
+
+  attach(port: MessagePort): void {
+    this.serve(port);
+  }
+
+  /** Runs a batch after every earlier one, from any client. */
+  #run(batch: readonly Request[]): Promise<Reply[]> {
     const replies = this.#tail.then(() => this.#runNow(batch));
     this.#tail = replies.catch(() => {});
     return replies;

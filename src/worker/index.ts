@@ -1,4 +1,4 @@
-import { expose, type Endpoint } from 'comlink';
+import type { Endpoint } from 'comlink';
 import { builtinPolicies } from '../policies/index.js';
 import type { PolicyFactory } from '../policies/policy.js';
 import { Host } from './host.js';
@@ -18,13 +18,13 @@ export interface ServeOptions {
   now?: () => number;
 }
 
-/** Hosts a tabcache store behind comlink. Call it once at the top of a worker module. */
+/** Hosts a tabcache store for the pages that connect to this worker. Call it once at the top of a worker module. */
 export function serve(options: ServeOptions = {}): void {
   const host = new Host({
     policies: { ...builtinPolicies, ...options.policies } as Record<string, PolicyFactory>,
     now: options.now ?? Date.now,
   });
-  expose(host, options.endpoint ?? (globalThis as unknown as Endpoint));
+  host.serve(options.endpoint ?? (globalThis as unknown as Endpoint));
 }
 
 export type { Policy, PolicyContext, PolicyFactory } from '../policies/policy.js';

@@ -15,17 +15,20 @@ export function cacheMaker(prefix: string, defaults: CacheOptions = {}) {
   };
 }
 
-/** Counts messages posted to any worker from now until stop(). */
+/** Counts messages posted from this page to a worker, directly or over a port, from now until stop(). */
 export function countPostMessages() {
-  const original = Worker.prototype.postMessage;
   let count = 0;
-  Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-    count++;
-    return original.apply(this, args);
-  } as Worker['postMessage'];
+  const restore = [Worker.prototype, MessagePort.prototype].map((prototype) => {
+    const original = prototype.postMessage;
+    prototype.postMessage = function (this: Worker | MessagePort, ...args: unknown[]) {
+      count++;
+      return (original as (...a: unknown[]) => void).apply(this, args);
+    };
+    return () => (prototype.postMessage = original);
+  });
   return {
     stop() {
-      Worker.prototype.postMessage = original;
+      for (const undo of restore) undo();
       return count;
     },
   };
