@@ -84,12 +84,13 @@ export interface WarmStart {
 
 /**
  * Time from createCache() to the first hit on cache `name`, a new worker each time, and the same for a
- * memory-only cache; `memoryFirst` says which starts first, since the second may find the modules warmer.
+ * memory-only cache, each from the `worker` file; `memoryFirst` says which starts first, since the second may
+ * find the file warmer.
  */
-export async function warmStart(name: string, key: string, n: number, memoryFirst: boolean): Promise<WarmStart> {
+export async function warmStart(name: string, key: string, n: number, memoryFirst: boolean, worker: string): Promise<WarmStart> {
   const persisted = async () => {
     const started = performance.now();
-    const cache = createCache({ name, capacity: 1_000, persist: { maxEntries: n * 2 } });
+    const cache = createCache({ name, capacity: 1_000, persist: { maxEntries: n * 2 }, worker });
     const found = (await cache.get(key)) as { id: number } | undefined;
     const ms = performance.now() - started;
     if (found?.id !== Number(key.slice(1))) throw new Error(`warm start missed ${key}`);
@@ -98,7 +99,7 @@ export async function warmStart(name: string, key: string, n: number, memoryFirs
   };
   const memoryOnly = async () => {
     const started = performance.now();
-    const cache = createCache({ name: unique('start'), persist: false });
+    const cache = createCache({ name: unique('start'), persist: false, worker });
     await cache.get(key);
     const ms = performance.now() - started;
     await cache.close();
