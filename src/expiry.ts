@@ -37,6 +37,11 @@ export class TimerWheel {
     return this.#size;
   }
 
+  /** When `slot` falls due (ms), or Infinity when it is not scheduled. */
+  dueOf(slot: number): number {
+    return this.#bucketOf[slot] === NONE ? Infinity : this.#due[slot]!;
+  }
+
   /** Schedules `slot` to fall due at `due` (ms), replacing any earlier schedule of it. */
   schedule(slot: number, due: number): void {
     this.unschedule(slot);

@@ -37,11 +37,12 @@ export class Store {
   readonly #slots = new Map<string, number>();
   readonly #keys: (string | undefined)[];
   readonly #values: unknown[];
-  readonly #tags: (readonly string[] | undefined)[];
-  readonly #expires: Float64Array;
+  /** Made on the first put with tags: most caches never tag, and save the slot array. */
+  #tags: (readonly string[] | undefined)[] | undefined;
   readonly #sizes: Float64Array;
   readonly #free: Int32Array;
-  readonly #wheel: TimerWheel;
+  /** The due times of entries with a ttl; made on the first such put, so a cache without ttls pays nothing. */
+  #wheel: TimerWheel | undefined;
   #freeCount = 0;
   #used = 0;
   #bytes = 0;
@@ -72,11 +73,8 @@ export class Store {
     this.#policy = policy({ ...context, capacity: config.capacity, now });
     this.#keys = new Array<string | undefined>(slots);
     this.#values = new Array<unknown>(slots);
-    this.#tags = new Array<readonly string[] | undefined>(slots);
-    this.#expires = new Float64Array(slots);
     this.#sizes = new Float64Array(slots);
     this.#free = new Int32Array(slots);
-    this.#wheel = new TimerWheel(slots);
   }
 
   get config(): StoreConfig {
@@ -86,7 +84,7 @@ export class Store {
   /** The value for `key`, or MISS. Counts a hit or a miss and tells the policy. */
   get(key: string): unknown {
     const slot = this.#slots.get(key);
-    if (slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot))) {
+    if (slot !== undefined && (this.#wheel === undefined || this.#fresh(slot))) {
       this.#hits++;
       this.#policy.onHit(slot);
       return this.#values[slot];
@@ -100,7 +98,7 @@ export class Store {
   /** Whether `key` is held and fresh. Not a read: no hit, miss or policy update. */
   has(key: string): boolean {
     const slot = this.#slots.get(key);
-    return slot !== undefined && (this.#expires[slot] === Infinity || this.#fresh(slot));
+    return slot !== undefined && (this.#wheel === undefined || this.#fresh(slot));
   }
 
   /**
@@ -119,8 +117,9 @@ export class Store {
       throw new RangeError(`${PREFIX}the value for key ${JSON.stringify(key)} takes ${size} bytes, more than maxBytes (${this.#maxBytes})`);
     }
     let expiresAt = Infinity;
-    if (ttl !== Infinity || this.#wheel.size > 0) {
+    if (ttl !== Infinity || (this.#wheel !== undefined && this.#wheel.size > 0)) {
       const now = this.#now();
+      this.#wheel ??= new TimerWheel(this.#capacity + 1);
       this.#wheel.advance(now, this.#expire);
       if (ttl !== Infinity) expiresAt = Math.ceil(now + ttl);
     }
@@ -138,11 +137,12 @@ export class Store {
       this.#policy.onInsert(slot, key, expiresAt, ttl);
     }
     this.#values[slot] = value;
-    this.#tags[slot] = options.tags;
+    if (options.tags !== undefined || this.#tags !== undefined) {
+      (this.#tags ??= new Array<readonly string[] | undefined>(this.#capacity + 1))[slot] = options.tags;
+    }
     this.#sizes[slot] = size;
-    if (expiresAt !== Infinity) this.#wheel.schedule(slot, expiresAt);
-    else if (this.#expires[slot] !== Infinity) this.#wheel.unschedule(slot);
-    this.#expires[slot] = expiresAt;
+    if (expiresAt !== Infinity) this.#wheel!.schedule(slot, expiresAt);
+    else this.#wheel?.unschedule(slot);
     while (this.#slots.size > this.#capacity || this.#bytes > this.#maxBytes) {
       this.#remove(this.#policy.victim());
       this.#evictions++;
@@ -152,7 +152,7 @@ export class Store {
   /** Removes `key`; true when a fresh entry was there. */
   delete(key: string): boolean {
     const slot = this.#slots.get(key);
-    if (slot === undefined || (this.#expires[slot] !== Infinity && !this.#fresh(slot))) return false;
+    if (slot === undefined || (this.#wheel !== undefined && !this.#fresh(slot))) return false;
     this.#remove(slot);
     this.#deletes++;
     return true;
@@ -162,11 +162,11 @@ export class Store {
     this.#slots.clear();
     this.#keys.fill(undefined);
     this.#values.fill(undefined);
-    this.#tags.fill(undefined);
+    this.#tags?.fill(undefined);
     this.#freeCount = 0;
     this.#used = 0;
     this.#bytes = 0;
-    this.#wheel.clear();
+    this.#wheel?.clear();
     this.#policy.clear();
   }
 
@@ -179,7 +179,7 @@ export class Store {
     const wanted = new Set(tags);
     const deleted: string[] = [];
     for (const [key, slot] of this.#slots) {
-      if (this.#tags[slot]?.some((tag) => wanted.has(tag))) deleted.push(key);
+      if (this.#tags?.[slot]?.some((tag) => wanted.has(tag))) deleted.push(key);
     }
     for (const key of deleted) this.delete(key);
     return deleted;
@@ -217,18 +217,24 @@ export class Store {
     };
   }
 
-  /** Reads the clock for the entry in `slot`, which has a ttl: removes it if it expired, and reclaims others. */
+  /**
+   * Whether the entry in `slot` is fresh. Reads the clock only when the entry has a ttl: then removes it if it
+   * expired, and reclaims others that fell due.
+   */
   #fresh(slot: number): boolean {
+    const wheel = this.#wheel!;
+    const due = wheel.dueOf(slot);
+    if (due === Infinity) return true;
     const now = this.#now();
-    const fresh = this.#expires[slot]! > now;
+    const fresh = due > now;
     if (!fresh) this.#expire(slot);
-    this.#wheel.advance(now, this.#expire);
+    wheel.advance(now, this.#expire);
     return fresh;
   }
 
   /** Removes every entry that expired by now; reads the clock only while some entry has a ttl. */
   #reclaim(): void {
-    if (this.#wheel.size > 0) this.#wheel.advance(this.#now(), this.#expire);
+    if (this.#wheel !== undefined && this.#wheel.size > 0) this.#wheel.advance(this.#now(), this.#expire);
   }
 
   readonly #expire = (slot: number): void => {
@@ -238,12 +244,12 @@ export class Store {
 
   #remove(slot: number): void {
     this.#policy.onRemove(slot);
-    this.#wheel.unschedule(slot);
+    this.#wheel?.unschedule(slot);
     this.#slots.delete(this.#keys[slot]!);
     this.#bytes -= this.#sizes[slot]!;
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
-    this.#tags[slot] = undefined;
+    if (this.#tags !== undefined) this.#tags[slot] = undefined;
     this.#free[this.#freeCount++] = slot;
   }
 }

@@ -49,6 +49,17 @@ describe.each(POLICIES)('Store with %s', (policy) => {
     expect(reads).toBe(0);
   });
 
+  it('entries put before the first ttl never expire, and later ones without a ttl neither', () => {
+    const clock = { now: 0 };
+    const store = makeStore(policy, {}, () => clock.now);
+    store.put('before', 1);
+    store.put('short', 2, { ttl: 10 });
+    store.put('after', 3);
+    clock.now = 1_000_000;
+    expect([store.get('before'), store.get('short'), store.get('after')]).toEqual([1, MISS, 3]);
+    expect(store.size).toBe(2);
+  });
+
   it('a new ttl, or none, replaces the old one', () => {
     const clock = { now: 0 };
     const store = makeStore(policy, {}, () => clock.now);

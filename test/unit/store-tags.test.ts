@@ -13,4 +13,15 @@ describe('Store.deleteTagged', () => {
     expect(store.keys().sort()).toEqual(['b', 'c']);
     expect(store.deleteTagged([])).toEqual([]);
   });
+
+  it('a put without tags drops the tags the entry had, and a freed slot keeps none', () => {
+    const store = new Store({ name: 't', policy: 'lru', capacity: 2, maxBytes: undefined, ttl: undefined }, (c) => new LruPolicy(c));
+    store.put('a', 1, { tags: ['x'] });
+    store.put('a', 2);
+    store.put('b', 1, { tags: ['x'] });
+    store.delete('b');
+    store.put('c', 3);
+    expect(store.deleteTagged(['x'])).toEqual([]);
+    expect(store.keys().sort()).toEqual(['a', 'c']);
+  });
 });
