@@ -1,8 +1,9 @@
 // Runs in Chromium (cross-origin isolated): the latency of a get hit served from shared memory against the
 // same hit over messages, a raw postMessage ping, and an in-thread Map.get, for JSON values of three sizes.
 import { createCache } from '../src/index.js';
-import { decode } from '../src/shared-memory/decode.js';
-import { encode } from '../src/shared-memory/encode.js';
+import { Decoder } from '../src/shared-memory/decode.js';
+import { Encoder } from '../src/shared-memory/encode.js';
+import { SharedStructures, SharedStructuresView } from '../src/shared-memory/structures.js';
 
 export interface Row {
   what: string;
@@ -49,6 +50,10 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
     });
   const map = new Map<string, unknown>();
   const rows: Row[] = [];
+  // The codec as a table uses it, with shapes shared through a buffer of their own.
+  const shapes = new SharedArrayBuffer(64 * 1024);
+  const encoder = new Encoder(new SharedStructures(shapes, 0, shapes.byteLength));
+  const decoder = new Decoder(new SharedStructuresView(shapes, 0));
 
   for (const [size, bytes] of sizes) {
     const value = documentOf(bytes);
@@ -57,9 +62,9 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
     await slow.put(key, value);
     map.set(key, value);
     echo.postMessage({ op: 'put', key, value });
-    const packed = encode(value)!.slice();
+    const packed = encoder.encode(value)!.slice();
     const json = new TextEncoder().encode(JSON.stringify(value));
-    const decoder = new TextDecoder();
+    const text = new TextDecoder();
     if (fast.peek(key) === undefined) throw new Error(`the ${size} value is not in shared memory`);
     const candidates: Candidate[] = [
       ['fast path: await get', 20, () => fast.get(key), true],
@@ -67,8 +72,8 @@ export async function run(rounds: number, samplesPerRound: number): Promise<Resu
       ['message path: await get', 1, () => slow.get(key), true],
       ['raw postMessage ping', 1, () => ping(key), true],
       ['in-thread Map.get', 1_000, () => map.get(key), false],
-      ['decode only: our codec (msgpackr records)', 20, () => decode(packed), false],
-      ['decode only: JSON.parse', 20, () => JSON.parse(decoder.decode(json)), false],
+      ['decode only: our codec (msgpackr records)', 20, () => decoder.decode(packed), false],
+      ['decode only: JSON.parse', 20, () => JSON.parse(text.decode(json)), false],
     ];
     const samples = new Map<string, number[]>(candidates.map(([what]) => [what, []]));
     // Warm up every candidate, then interleave them round by round so that noise spreads evenly.

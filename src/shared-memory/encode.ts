@@ -1,10 +1,13 @@
 import { Packr } from 'msgpackr/pack';
+import type { SharedStructures } from './structures.js';
 
 // MessagePack through msgpackr (see decode.ts). Only values that come back exactly as structured clone
-// would bring them are encoded; anything else is left to the message path. Records (each object shape
-// described once per value, inline: nothing is shared between values) decode faster than plain maps.
+// would bring them are encoded; anything else is left to the message path. Objects are written as records
+// of shapes shared through the buffer (structures.ts), so a page defines each shape once and msgpackr
+// compiles one reader for it, instead of reading the definitions anew with every value.
 
-const packr = new Packr({ moreTypes: true, useRecords: true, maxSharedStructures: 0 });
+/** The most shared shapes msgpackr allows. */
+const MAX_SHARED_SHAPES = 8160;
 
 /** The typed arrays that msgpackr's `moreTypes` brings back as themselves. */
 const TYPED_ARRAYS: ReadonlySet<object> = new Set([
@@ -17,9 +20,32 @@ const MAX_DEPTH = 64;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The encoded bytes of `value`, or undefined when the codec cannot round-trip it exactly. */
-export function encode(value: unknown): Uint8Array | undefined {
-  return encodable(value, new Set(), 0) ? packr.pack(value) : undefined;
+/** The worker's encoder of the values of one shared buffer. */
+export class Encoder {
+  readonly #packr: Packr;
+  readonly #shapes: SharedStructures;
+
+  constructor(shapes: SharedStructures) {
+    this.#shapes = shapes;
+    // No own (inline) records once the area is full: msgpackr 2.1.3 writes their later uses as two-byte ids
+    // that its reader resolves only through a shared shape at the low id, so a plain map is written instead.
+    this.#packr = new Packr({
+      moreTypes: true,
+      useRecords: true,
+      structures: [],
+      maxSharedStructures: MAX_SHARED_SHAPES,
+      maxOwnStructures: 0,
+      shouldShareStructure: (keys) => shapes.claim(keys),
+    });
+  }
+
+  /** The encoded bytes of `value`, or undefined when the codec cannot round-trip it exactly. */
+  encode(value: unknown): Uint8Array | undefined {
+    if (!encodable(value, new Set(), 0)) return undefined;
+    const bytes = this.#packr.pack(value);
+    this.#shapes.publish();
+    return bytes;
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
-import { decode } from './decode.js';
+import { Decoder } from './decode.js';
 import { hashA, hashB } from './hash.js';
 import {
-  EMPTY, H_MAGIC, H_SEED_A, H_SEED_B, H_SLOT_COUNT, H_SLOTS_OFFSET, H_TABLE_SEQ, MAGIC, S_BLOCK, S_EXPIRES_F64,
-  S_HASH_A, S_HASH_B, S_KEY_LENGTH, S_SEQ, S_VALUE_LENGTH, SLOT_WORDS,
+  EMPTY, H_MAGIC, H_SEED_A, H_SEED_B, H_SLOT_COUNT, H_SLOTS_OFFSET, H_STRUCTURES_OFFSET, H_TABLE_SEQ, MAGIC,
+  S_BLOCK, S_EXPIRES_F64, S_HASH_A, S_HASH_B, S_KEY_LENGTH, S_SEQ, S_VALUE_LENGTH, SLOT_WORDS,
 } from './layout.js';
 import { ReadBuffer } from './read-buffer.js';
+import { SharedStructuresView } from './structures.js';
 
 /** What `SharedTableView.read` returns when the table cannot answer: the caller asks the worker. */
 export const ABSENT: unique symbol = Symbol('tabcache.absent');
@@ -26,6 +27,7 @@ export class SharedTableView {
   readonly #u8: Uint8Array;
   readonly #u16: Uint16Array;
   readonly #reads: ReadBuffer;
+  readonly #decoder: Decoder;
   readonly #seedA: number;
   readonly #seedB: number;
   readonly #slotsBase: number;
@@ -41,6 +43,7 @@ export class SharedTableView {
     this.#u8 = new Uint8Array(buffer);
     this.#u16 = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
     this.#reads = new ReadBuffer(buffer);
+    this.#decoder = new Decoder(new SharedStructuresView(buffer, this.#words[H_STRUCTURES_OFFSET]!));
     this.#seedA = this.#words[H_SEED_A]!;
     this.#seedB = this.#words[H_SEED_B]!;
     this.#slotsBase = this.#words[H_SLOTS_OFFSET]! / 4;
@@ -58,7 +61,7 @@ export class SharedTableView {
       const found = this.#probe(key, a, b);
       if (found === RETRY || Atomics.load(words, H_TABLE_SEQ) !== tableSeq) continue;
       if (found === NOT_FOUND) return ABSENT;
-      const value = decode(this.#scratch.subarray(0, this.#length));
+      const value = this.#decoder.decode(this.#scratch.subarray(0, this.#length));
       this.#reads.record(found);
       return value;
     }

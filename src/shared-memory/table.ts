@@ -1,12 +1,13 @@
 import { Arena } from './arena.js';
-import { encode } from './encode.js';
+import { Encoder } from './encode.js';
 import { hashA, hashB, randomSeed } from './hash.js';
 import {
   EMPTY, H_ARENA_BYTES, H_ARENA_OFFSET, H_MAGIC, H_RING_CELLS, H_RING_OFFSET, H_SEED_A, H_SEED_B, H_SLOT_COUNT,
-  H_SLOTS_OFFSET, H_TABLE_SEQ, MAGIC, planLayout, RING_CELLS, S_BLOCK, S_EXPIRES_F64, S_HASH_A, S_HASH_B,
-  S_KEY_LENGTH, S_SEQ, S_VALUE_LENGTH, SLOT_WORDS, TOMBSTONE,
+  H_SLOTS_OFFSET, H_STRUCTURES_BYTES, H_STRUCTURES_OFFSET, H_TABLE_SEQ, MAGIC, planLayout, RING_CELLS, S_BLOCK,
+  S_EXPIRES_F64, S_HASH_A, S_HASH_B, S_KEY_LENGTH, S_SEQ, S_VALUE_LENGTH, SLOT_WORDS, TOMBSTONE,
 } from './layout.js';
 import { ReadBuffer } from './read-buffer.js';
+import { SharedStructures } from './structures.js';
 
 /** What the table holds, for `stats()`. */
 export interface SharedTableStats {
@@ -31,6 +32,7 @@ export class SharedTable {
   readonly #u8: Uint8Array;
   readonly #u16: Uint16Array;
   readonly #arena: Arena;
+  readonly #encoder: Encoder;
   readonly #reads: ReadBuffer;
   readonly #seedA: number;
   readonly #seedB: number;
@@ -60,6 +62,7 @@ export class SharedTable {
     this.#maxLive = Math.floor((layout.slotCount * 5) / 8);
     this.#maxUsed = Math.floor((layout.slotCount * 3) / 4);
     this.#arena = new Arena(layout.arenaOffset, layout.arenaBytes);
+    this.#encoder = new Encoder(new SharedStructures(this.#buffer, layout.structuresOffset, layout.structuresBytes));
     const words = this.#words;
     words[H_SEED_A] = this.#seedA;
     words[H_SEED_B] = this.#seedB;
@@ -67,6 +70,8 @@ export class SharedTable {
     words[H_SLOTS_OFFSET] = layout.slotsOffset;
     words[H_RING_OFFSET] = layout.ringOffset;
     words[H_RING_CELLS] = RING_CELLS;
+    words[H_STRUCTURES_OFFSET] = layout.structuresOffset;
+    words[H_STRUCTURES_BYTES] = layout.structuresBytes;
     words[H_ARENA_OFFSET] = layout.arenaOffset;
     words[H_ARENA_BYTES] = layout.arenaBytes;
     Atomics.store(words, H_MAGIC, MAGIC);
@@ -83,7 +88,7 @@ export class SharedTable {
    * false, and makes sure no older value of `key` stays behind, when the entry cannot be mirrored.
    */
   set(key: string, value: unknown, expiresAt: number): boolean {
-    const bytes = encode(value);
+    const bytes = this.#encoder.encode(value);
     const blockBytes = bytes && key.length * 2 + bytes.length;
     const block = blockBytes === undefined || blockBytes > this.#arena.maxBlock ? -1 : this.#arena.allocate(blockBytes);
     let slot = this.#slotOf.get(key);

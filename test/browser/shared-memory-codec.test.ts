@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../src/shared-memory/decode.js';
-import { encode } from '../../src/shared-memory/encode.js';
+import { Decoder } from '../../src/shared-memory/decode.js';
+import { Encoder } from '../../src/shared-memory/encode.js';
+import { SharedStructures, SharedStructuresView } from '../../src/shared-memory/structures.js';
+
+/** An encoder and a decoder that share shapes through `bytes` of a buffer of their own, as a table's do. */
+function codec(bytes = 64 * 1024) {
+  const buffer = new SharedArrayBuffer(bytes);
+  const encoder = new Encoder(new SharedStructures(buffer, 0, bytes));
+  const decoder = new Decoder(new SharedStructuresView(buffer, 0));
+  const published = () => new Int32Array(buffer)[0]!;
+  return { encode: (value: unknown) => encoder.encode(value), decode: (bytes: Uint8Array) => decoder.decode(bytes), buffer, published };
+}
 
 // The codec must give back what structured clone gives, or refuse the value (which then stays on the
 // message path).
+const { encode, decode } = codec();
 const roundTrip = (value: unknown) => {
   const bytes = encode(value);
   return bytes === undefined ? undefined : { value: decode(Uint8Array.from(bytes)) };
@@ -33,12 +44,50 @@ describe('the shared-memory codec', () => {
     });
   }
 
-  it('decodes each value on its own: no object shape carries over from one value to the next', () => {
+  it('decodes values in any order, each with the shapes it was written with', () => {
     const first = encode([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }, { a: 7, b: 8 }])!.slice();
     const second = encode([{ b: 'x', a: 'y' }, { a: 1, b: 2 }, { a: 1, b: 2 }, { c: 1 }])!.slice();
     expect(decode(second)).toStrictEqual([{ b: 'x', a: 'y' }, { a: 1, b: 2 }, { a: 1, b: 2 }, { c: 1 }]);
     expect(decode(first)).toStrictEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }, { a: 7, b: 8 }]);
     expect(decode(second)).toStrictEqual(decode(second));
+  });
+
+  it('loads a shape when it first meets it, and sees none that is claimed but not yet published', () => {
+    const { encode, decode, buffer } = codec();
+    const first = encode({ a: 1 })!.slice();
+    const later = new Decoder(new SharedStructuresView(buffer, 0));
+    expect(decode(first)).toStrictEqual({ a: 1 });
+    const second = encode([{ b: 2 }, { a: 3 }])!.slice();
+    expect(decode(second)).toStrictEqual([{ b: 2 }, { a: 3 }]);
+    expect(later.decode(second)).toStrictEqual([{ b: 2 }, { a: 3 }]);
+    const unpublished = new SharedArrayBuffer(64);
+    const writer = new SharedStructures(unpublished, 0, unpublished.byteLength);
+    expect(writer.claim(['z', 'é😀'])).toBe(true);
+    expect(new SharedStructuresView(unpublished, 0).load()).toEqual([]);
+    writer.publish();
+    expect(new SharedStructuresView(unpublished, 0).load()).toEqual([['z', 'é😀']]);
+  });
+
+  it('writes objects of new shapes as plain maps once the shapes area is full, and reads them back', () => {
+    const { encode, decode, published } = codec(64);
+    const values = [
+      { first: 1, second: 2 },
+      { third: [{ p: 1 }, { q: 2 }, { p: 3 }, { p: { q: 4 } }] },
+      Array.from({ length: 40 }, (_, i) => ({ [`key${i % 7}`]: i, last: i })),
+      { first: 5, second: 6 },
+    ];
+    const encoded = values.map((value) => encode(value)!.slice());
+    expect(published()).toBeGreaterThan(0);
+    expect(published()).toBeLessThan(5);
+    encoded.forEach((bytes, i) => expect(decode(bytes)).toStrictEqual(values[i]));
+  });
+
+  it('writes objects as plain maps once msgpackr has no shape id left, and reads them back', () => {
+    const { encode, decode, published } = codec(256 * 1024);
+    const values = Array.from({ length: 8200 }, (_, i) => [{ [`${i}`]: i }, { [`${i}`]: `${i}` }]);
+    const encoded = values.map((value) => encode(value)!.slice());
+    expect(published()).toBe(8160);
+    encoded.forEach((bytes, i) => expect(decode(bytes)).toStrictEqual(values[i]));
   });
 
   it('gives back typed arrays with their own buffer', () => {

@@ -1,0 +1,90 @@
+// The object shapes that encoded values share (msgpackr's shared structures), in a fixed area of the buffer
+// (layout.ts): an Int32 count of the published shapes, then each shape as UTF-16 units: its number of keys,
+// then each key's length and code units. Shapes are only ever appended, never changed or dropped (a clear
+// keeps them), so a shape a page has loaded stays right for the buffer's life.
+
+/** The most keys in a shared shape, and the longest key: each is stored in one UTF-16 unit. */
+const MAX_UNIT = 0xffff;
+
+/**
+ * The worker's side. msgpackr asks `claim` whether to share each new shape, and on a yes gives it the next
+ * id, so the n-th claimed shape is id n. `publish` makes the claimed shapes visible; the worker calls it
+ * after encoding a value and before any slot holds the value, so that a page that read the slot under its
+ * seqlock (Atomics, which orders this store before it) finds every shape the value uses.
+ */
+export class SharedStructures {
+  readonly #words: Int32Array;
+  readonly #u16: Uint16Array;
+  readonly #count: number;
+  readonly #end: number;
+  #next: number;
+  #claimed = 0;
+  #published = 0;
+
+  constructor(buffer: SharedArrayBuffer, offset: number, bytes: number) {
+    this.#words = new Int32Array(buffer);
+    this.#u16 = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
+    this.#count = offset / 4;
+    this.#next = (offset + 4) / 2;
+    this.#end = (offset + bytes) / 2;
+  }
+
+  /** Writes `keys` as the next shape, unpublished, if it fits; on false msgpackr writes the object as a plain map. */
+  claim(keys: string[]): boolean {
+    let units = 1 + keys.length;
+    for (const key of keys) units += key.length;
+    if (keys.length > MAX_UNIT || keys.some((key) => key.length > MAX_UNIT)) return false;
+    if (this.#next + units > this.#end) return false;
+    const u16 = this.#u16;
+    u16[this.#next++] = keys.length;
+    for (const key of keys) {
+      u16[this.#next++] = key.length;
+      for (let i = 0; i < key.length; i++) u16[this.#next++] = key.charCodeAt(i);
+    }
+    this.#claimed++;
+    return true;
+  }
+
+  /** Makes every claimed shape visible to pages. */
+  publish(): void {
+    if (this.#published === this.#claimed) return;
+    Atomics.store(this.#words, this.#count, this.#claimed);
+    this.#published = this.#claimed;
+  }
+}
+
+/** A page's side: the published shapes, read as far as the count says, once each. */
+export class SharedStructuresView {
+  readonly #words: Int32Array;
+  readonly #u16: Uint16Array;
+  readonly #count: number;
+  #next: number;
+  readonly #known: string[][] = [];
+
+  constructor(buffer: SharedArrayBuffer, offset: number) {
+    this.#words = new Int32Array(buffer);
+    this.#u16 = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
+    this.#count = offset / 4;
+    this.#next = (offset + 4) / 2;
+  }
+
+  /**
+   * Every published shape, by id. The same arrays each time: msgpackr keeps its compiled reader of a shape
+   * on the array.
+   */
+  load(): string[][] {
+    const u16 = this.#u16;
+    for (let count = Atomics.load(this.#words, this.#count); this.#known.length < count; ) {
+      const keys = new Array<string>(u16[this.#next++]!);
+      for (let k = 0; k < keys.length; k++) {
+        const end = this.#next + 1 + u16[this.#next]!;
+        let key = '';
+        for (let at = this.#next + 1; at < end; at++) key += String.fromCharCode(u16[at]!);
+        keys[k] = key;
+        this.#next = end;
+      }
+      this.#known.push(keys);
+    }
+    return this.#known.slice();
+  }
+}
