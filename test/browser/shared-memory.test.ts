@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { H_STRUCTURES_OFFSET } from '../../src/shared-memory/layout.js';
 import { ABSENT, SharedTableView } from '../../src/shared-memory/table-view.js';
 import type { WriterCommand } from './fixtures/shared-writer.js';
-import { isWhole, type ChurnValue } from './fixtures/shared-values.js';
+import { isWhole, shapeValue, type ChurnValue } from './fixtures/shared-values.js';
 
 // A real worker writes the table; this page reads it, as a cache's page will.
 const workers: Worker[] = [];
@@ -16,7 +17,13 @@ async function startWriter(sharedBytes = 1 << 20, capacity = 1000) {
       worker.postMessage(command);
     });
   const buffer = await ask<SharedArrayBuffer>({ op: 'create', sharedBytes, capacity });
-  return { ask, view: new SharedTableView(buffer) };
+  return { ask, buffer, view: new SharedTableView(buffer) };
+}
+
+/** How many object shapes the worker has published in `buffer`. */
+function shapesIn(buffer: SharedArrayBuffer): number {
+  const words = new Int32Array(buffer);
+  return Atomics.load(words, words[H_STRUCTURES_OFFSET]! / 4);
 }
 
 describe('the shared table', () => {
@@ -78,6 +85,64 @@ describe('the shared table', () => {
     expect(view.read('k1')).toBe('v'.repeat(490));
     expect(view.read('k0')).toBe(ABSENT);
   });
+
+  it('serves values of shapes this page has not met, and keeps serving them once the shapes area is full', async () => {
+    const { ask, buffer, view } = await startWriter(64 * 1024, 100);
+    const values = Array.from({ length: 60 }, (_, i) => ({ [`field${i}`]: i, nested: [{ [`inner${i}`]: i }, { [`inner${i}`]: -i - 1 }] }));
+    for (const [i, value] of values.entries()) {
+      expect(await ask({ op: 'set', key: `k${i}`, value })).toBe(true);
+      expect(view.read(`k${i}`)).toStrictEqual(value);
+    }
+    const shapes = shapesIn(buffer);
+    expect(shapes).toBeGreaterThan(0);
+    expect(shapes).toBeLessThan(120);
+    const late = new SharedTableView(buffer);
+    for (const [i, value] of values.entries()) expect(late.read(`k${i}`)).toStrictEqual(value);
+    expect(shapesIn(buffer)).toBe(shapes);
+  });
+
+  it('keeps the shapes across a clear, for the values written after it and for pages that come later', async () => {
+    const { ask, buffer, view } = await startWriter();
+    const before = { a: 1, b: { c: [{ d: 2 }] } };
+    await ask({ op: 'set', key: 'before', value: before });
+    expect(view.read('before')).toStrictEqual(before);
+    const shapes = shapesIn(buffer);
+    await ask({ op: 'clear' });
+    expect(view.read('before')).toBe(ABSENT);
+    const again = { a: 3, b: { c: [{ d: 4 }] } };
+    const fresh = { e: 5, b: { c: [{ d: 6 }], f: true } };
+    await ask({ op: 'set', key: 'again', value: again });
+    await ask({ op: 'set', key: 'fresh', value: fresh });
+    expect(shapesIn(buffer)).toBeGreaterThan(shapes);
+    for (const reader of [view, new SharedTableView(buffer)]) {
+      expect(reader.read('again')).toStrictEqual(again);
+      expect(reader.read('fresh')).toStrictEqual(fresh);
+    }
+  });
+
+  it('reads every value whole while a worker keeps writing values of new shapes', async () => {
+    const { ask, buffer, view } = await startWriter(1 << 20, 16);
+    const stop = new SharedArrayBuffer(4);
+    const keys = 4;
+    const writes = ask<number>({ op: 'shapes', keys, stop });
+    let hits = 0;
+    let wrong = 0;
+    for (let i = 0; i < 300_000; i++) {
+      const key = i % keys;
+      const value = view.read(`k${key}`);
+      if (value === ABSENT) continue;
+      hits++;
+      const n = (value as { n: number }).n;
+      if (n % keys !== key || JSON.stringify(value) !== JSON.stringify(shapeValue(n))) wrong++;
+    }
+    Atomics.store(new Int32Array(stop), 0, 1);
+    const written = await writes;
+    expect(wrong).toBe(0);
+    expect(hits).toBeGreaterThan(30_000);
+    // Shapes came one every 16 writes, more than the area holds: the page met new ones and, later, plain maps.
+    expect(written).toBeGreaterThan(16 * shapesIn(buffer));
+    console.log(`300,000 reads: ${hits} hits, ${written} writes, ${shapesIn(buffer)} shapes published, ${wrong} wrong`);
+  }, 120_000);
 
   it('records hits in the read buffer for the worker to drain, and counts them', async () => {
     const { ask, view } = await startWriter();
