@@ -5,8 +5,8 @@ import type { SharedStructuresView } from './structures.js';
 // decoded JSON-like values faster than JSON.parse (of UTF-8 or UTF-16), plain msgpackr and cbor-x did in
 // our measurements (README, "Fast path"); records of shapes shared through the buffer (structures.ts) are
 // faster still. A shape the page has not met yet is loaded when msgpackr meets its id. `mapsAsObjects` for
-// the objects written as plain maps once the shapes area is full; `copyBuffers` because the bytes it
-// decodes sit in a scratch buffer that the next read overwrites.
+// the objects written as plain maps (encode.ts); `copyBuffers` because the bytes it decodes sit in a scratch
+// buffer that the next read overwrites.
 
 /** A page's decoder of the values of one shared buffer. */
 export class Decoder {

@@ -9,6 +9,8 @@ import type { SharedStructures } from './structures.js';
 /** The most shared shapes msgpackr allows. */
 const MAX_SHARED_SHAPES = 8160;
 
+const OPTIONS = { moreTypes: true, useRecords: true } as const;
+
 /** The typed arrays that msgpackr's `moreTypes` brings back as themselves. */
 const TYPED_ARRAYS: ReadonlySet<object> = new Set([
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -22,16 +24,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** The worker's encoder of the values of one shared buffer. */
 export class Encoder {
-  readonly #packr: Packr;
   readonly #shapes: SharedStructures;
+  #packr: Packr;
+  #sharing = true;
 
+  // While shapes are being added, an object of a shape refused (a key too long) is a plain map, not an own
+  // (inline) record: msgpackr numbers those after every shared id it allows, and its reader (2.1.3) resolves a
+  // repeated one only through a shape already at the id its first byte names. Once no shape can be added, a
+  // Packr that knows exactly the published shapes numbers own records right after them, which reads back right.
   constructor(shapes: SharedStructures) {
     this.#shapes = shapes;
-    // No own (inline) records once the area is full: msgpackr 2.1.3 writes their later uses as two-byte ids
-    // that its reader resolves only through a shared shape at the low id, so a plain map is written instead.
     this.#packr = new Packr({
-      moreTypes: true,
-      useRecords: true,
+      ...OPTIONS,
       structures: [],
       maxSharedStructures: MAX_SHARED_SHAPES,
       maxOwnStructures: 0,
@@ -43,7 +47,13 @@ export class Encoder {
   encode(value: unknown): Uint8Array | undefined {
     if (!encodable(value, new Set(), 0)) return undefined;
     const bytes = this.#packr.pack(value);
-    this.#shapes.publish();
+    const shapes = this.#shapes;
+    shapes.publish();
+    if (this.#sharing && (shapes.full || shapes.count === MAX_SHARED_SHAPES)) {
+      this.#sharing = false;
+      const known = shapes.claimed();
+      this.#packr = new Packr({ ...OPTIONS, structures: known, maxSharedStructures: known.length, maxOwnStructures: 32 });
+    }
     return bytes;
   }
 }

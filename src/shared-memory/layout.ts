@@ -19,7 +19,7 @@
 //
 // The structures area: an Int32 count of the shapes published, then the shapes (structures.ts). The worker
 // raises the count, with Atomics, before it writes any slot whose value uses a new shape; shapes are never
-// changed or removed, not even by clear. Once the area is full, objects of new shapes are plain maps.
+// changed or removed, not even by clear. Once the area is full, new shapes are defined inline in each value.
 //
 // The header's table seqlock guards what moves many slots at once (clear, and the rebuild that sweeps
 // tombstones away): a reader checks it before and after, as it checks the slot's own.

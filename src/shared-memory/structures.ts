@@ -15,41 +15,60 @@ const MAX_UNIT = 0xffff;
 export class SharedStructures {
   readonly #words: Int32Array;
   readonly #u16: Uint16Array;
-  readonly #count: number;
+  readonly #countAt: number;
   readonly #end: number;
   #next: number;
-  #claimed = 0;
+  readonly #claimed: string[][] = [];
   #published = 0;
+  #full = false;
 
   constructor(buffer: SharedArrayBuffer, offset: number, bytes: number) {
     this.#words = new Int32Array(buffer);
     this.#u16 = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
-    this.#count = offset / 4;
+    this.#countAt = offset / 4;
     this.#next = (offset + 4) / 2;
     this.#end = (offset + bytes) / 2;
   }
 
-  /** Writes `keys` as the next shape, unpublished, if it fits; on false msgpackr writes the object as a plain map. */
+  /** Shapes claimed so far. */
+  get count(): number {
+    return this.#claimed.length;
+  }
+
+  /** Whether a shape was refused for want of room. */
+  get full(): boolean {
+    return this.#full;
+  }
+
+  /** Copies of the claimed shapes, by id. */
+  claimed(): string[][] {
+    return this.#claimed.map((keys) => keys.slice());
+  }
+
+  /** Writes `keys` as the next shape, unpublished, if it fits. */
   claim(keys: string[]): boolean {
     let units = 1 + keys.length;
     for (const key of keys) units += key.length;
     if (keys.length > MAX_UNIT || keys.some((key) => key.length > MAX_UNIT)) return false;
-    if (this.#next + units > this.#end) return false;
+    if (this.#next + units > this.#end) {
+      this.#full = true;
+      return false;
+    }
     const u16 = this.#u16;
     u16[this.#next++] = keys.length;
     for (const key of keys) {
       u16[this.#next++] = key.length;
       for (let i = 0; i < key.length; i++) u16[this.#next++] = key.charCodeAt(i);
     }
-    this.#claimed++;
+    this.#claimed.push(keys);
     return true;
   }
 
   /** Makes every claimed shape visible to pages. */
   publish(): void {
-    if (this.#published === this.#claimed) return;
-    Atomics.store(this.#words, this.#count, this.#claimed);
-    this.#published = this.#claimed;
+    if (this.#published === this.#claimed.length) return;
+    this.#published = this.#claimed.length;
+    Atomics.store(this.#words, this.#countAt, this.#published);
   }
 }
 
@@ -57,14 +76,14 @@ export class SharedStructures {
 export class SharedStructuresView {
   readonly #words: Int32Array;
   readonly #u16: Uint16Array;
-  readonly #count: number;
+  readonly #countAt: number;
   #next: number;
   readonly #known: string[][] = [];
 
   constructor(buffer: SharedArrayBuffer, offset: number) {
     this.#words = new Int32Array(buffer);
     this.#u16 = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
-    this.#count = offset / 4;
+    this.#countAt = offset / 4;
     this.#next = (offset + 4) / 2;
   }
 
@@ -74,7 +93,7 @@ export class SharedStructuresView {
    */
   load(): string[][] {
     const u16 = this.#u16;
-    for (let count = Atomics.load(this.#words, this.#count); this.#known.length < count; ) {
+    for (let count = Atomics.load(this.#words, this.#countAt); this.#known.length < count; ) {
       const keys = new Array<string>(u16[this.#next++]!);
       for (let k = 0; k < keys.length; k++) {
         const end = this.#next + 1 + u16[this.#next]!;

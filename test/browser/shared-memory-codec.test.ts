@@ -68,23 +68,31 @@ describe('the shared-memory codec', () => {
     expect(new SharedStructuresView(unpublished, 0).load()).toEqual([['z', 'é😀']]);
   });
 
-  it('writes objects of new shapes as plain maps once the shapes area is full, and reads them back', () => {
-    const { encode, decode, published } = codec(64);
-    const values = [
-      { first: 1, second: 2 },
-      { third: [{ p: 1 }, { q: 2 }, { p: 3 }, { p: { q: 4 } }] },
-      Array.from({ length: 40 }, (_, i) => ({ [`key${i % 7}`]: i, last: i })),
-      { first: 5, second: 6 },
-    ];
-    const encoded = values.map((value) => encode(value)!.slice());
-    expect(published()).toBeGreaterThan(0);
-    expect(published()).toBeLessThan(5);
-    encoded.forEach((bytes, i) => expect(decode(bytes)).toStrictEqual(values[i]));
-  });
+  // Shapes `{ sNNN }` of 6 UTF-16 units each, so that an area of 4 + 12n bytes holds exactly n of them.
+  for (const room of [10, 40, 100]) {
+    it(`defines new shapes inline once the area is full (${room} shapes), and reads them back`, () => {
+      const { encode, decode, published } = codec(4 + 12 * room);
+      const fill = Array.from({ length: room + 1 }, (_, i) => ({ [`s${String(i).padStart(3, '0')}`]: i }));
+      const values: unknown[] = [
+        fill,
+        fill.slice(room - 3),
+        Array.from({ length: 50 }, (_, i) => ({ [`wide-key-${i % 20}`]: i, s000: { [`inner${i % 3}`]: [{ p: 1 }, { q: 2 }, { p: 3 }] } })),
+        { p: { q: { p: 4 } } },
+        // More new shapes in one value than msgpackr has own ids for: it takes ids back and defines them anew.
+        Array.from({ length: 90 }, (_, i) => ({ [`cycle${i % 45}`]: i })),
+      ];
+      const encoded = values.map((value) => encode(value)!.slice());
+      expect(published()).toBe(room);
+      encoded.forEach((bytes, i) => expect(decode(bytes)).toStrictEqual(values[i]));
+      const text = String.fromCharCode(...encoded[2]!);
+      expect(text.split('wide-key-7').length - 1).toBe(1);
+    });
+  }
 
-  it('writes objects as plain maps once msgpackr has no shape id left, and reads them back', () => {
+  it('defines new shapes inline once msgpackr has no shared id left, and reads them back', () => {
     const { encode, decode, published } = codec(256 * 1024);
     const values = Array.from({ length: 8200 }, (_, i) => [{ [`${i}`]: i }, { [`${i}`]: `${i}` }]);
+    values.push(Array.from({ length: 50 }, (_, i) => ({ [`late${i % 40}`]: i })));
     const encoded = values.map((value) => encode(value)!.slice());
     expect(published()).toBe(8160);
     encoded.forEach((bytes, i) => expect(decode(bytes)).toStrictEqual(values[i]));

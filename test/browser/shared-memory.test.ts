@@ -139,7 +139,7 @@ describe('the shared table', () => {
     const written = await writes;
     expect(wrong).toBe(0);
     expect(hits).toBeGreaterThan(30_000);
-    // Shapes came one every 16 writes, more than the area holds: the page met new ones and, later, plain maps.
+    // Shapes came one every 16 writes, more than the area holds: the page met new ones, then inline ones.
     expect(written).toBeGreaterThan(16 * shapesIn(buffer));
     console.log(`300,000 reads: ${hits} hits, ${written} writes, ${shapesIn(buffer)} shapes published, ${wrong} wrong`);
   }, 120_000);
