@@ -3,7 +3,7 @@ import type { SharedStructures } from './structures.js';
 
 // MessagePack through msgpackr (see decode.ts). Only values that come back exactly as structured clone
 // would bring them are encoded; anything else is left to the message path. Objects are written as records
-// of shapes shared through the buffer (structures.ts), so a page defines each shape once and msgpackr
+// of shapes shared through the buffer (structures.ts), so a page reads each shape once and msgpackr
 // compiles one reader for it, instead of reading the definitions anew with every value.
 
 /** The most shared shapes msgpackr allows. */
