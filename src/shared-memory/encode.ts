@@ -32,6 +32,7 @@ export class Encoder {
   // (inline) record: msgpackr numbers those after every shared id it allows, and its reader (2.1.3) resolves a
   // repeated one only through a shape already at the id its first byte names. Once no shape can be added, a
   // Packr that knows exactly the published shapes numbers own records right after them, which reads back right.
+  // This leans on how msgpackr numbers shapes, so package.json pins its version; the codec tests check it.
   constructor(shapes: SharedStructures) {
     this.#shapes = shapes;
     this.#packr = new Packr({
