@@ -127,15 +127,20 @@ export interface OpenReply {
 /**
  * A batch on its way to the worker. Batches travel on the endpoint that carries the comlink calls, as plain
  * messages that comlink ignores: a comlink call costs a random id and a listener per call, which would add
- * a third to a round trip. Batches are numbered per client and answered with the same number, in order.
+ * a third to a round trip. Each client names itself with a random `client` id, since several clients may
+ * share one endpoint and see each other's answers, and numbers its batches; the worker answers each batch
+ * with both, in order.
  */
 export interface BatchMessage {
+  client: string;
   batch: number;
   requests: readonly Request[];
 }
 
 /** The answer to a batch: a reply per request, or one error for all when the replies could not be sent. */
-export type BatchAnswer = { batch: number; replies: Reply[] } | { batch: number; error: WireError };
+export type BatchAnswer =
+  | { client: string; batch: number; replies: Reply[] }
+  | { client: string; batch: number; error: WireError };
 
 /** What the worker exposes over comlink: the set-up calls. */
 export interface WorkerApi {

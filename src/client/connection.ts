@@ -16,6 +16,8 @@ interface Session {
   /** Set once the link is made (a frame's link waits for the page to answer). */
   link: Link | undefined;
   remote: Remote<WorkerApi> | undefined;
+  /** Names this session's batches, among those of other clients of the same worker. */
+  id: string;
   /** The batches sent and not yet answered, by number, and the next number. */
   answers: Map<number, (answer: BatchAnswer) => void>;
   nextBatch: number;
@@ -87,9 +89,13 @@ export class Connection {
   async endpoint(): Promise<{ port: MessagePort; ended: Promise<void> }> {
     if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
     const session = this.#session ?? this.#start();
-    await session.opened;
+    // A session that ends meanwhile leaves comlink's calls pending for ever: stop waiting when it ends.
+    const gone = session.ended.then(() => {
+      throw new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the worker stopped before it could serve a frame`);
+    });
+    await Promise.race([session.opened, gone]);
     const { port1, port2 } = new MessageChannel();
-    await session.remote!.attach(transfer(port2, [port2]));
+    await Promise.race([session.remote ? session.remote.attach(transfer(port2, [port2])) : gone, gone]);
     return { port: port1, ended: session.ended };
   }
 
@@ -137,7 +143,7 @@ export class Connection {
       const batch = session.nextBatch++;
       session.answers.set(batch, (answer) => ('replies' in answer ? settle(answer.replies) : fail(fromWire(answer.error))));
       try {
-        link.endpoint.postMessage({ batch, requests: calls.map((call) => call.request) } satisfies BatchMessage);
+        link.endpoint.postMessage({ client: session.id, batch, requests: calls.map((call) => call.request) } satisfies BatchMessage);
       } catch (error) {
         session.answers.delete(batch);
         if ((error as Error).name !== 'DataCloneError') return fail(error as Error);
@@ -158,6 +164,7 @@ export class Connection {
     const session: Session = {
       link: undefined,
       remote: undefined,
+      id: randomId(),
       answers: new Map(),
       nextBatch: 0,
       ready: false,
@@ -170,11 +177,16 @@ export class Connection {
     this.#session = session;
     session.opened = (async () => {
       const link = await this.#links();
+      if (this.#session !== session) {
+        // Detached or closed while the link was being made: its calls were rejected, and nothing may be sent.
+        link.close();
+        throw new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the link came after the cache let go of it`);
+      }
       session.link = link;
       session.remote = wrap<WorkerApi>(link.endpoint);
       link.endpoint.addEventListener('message', (event) => {
         const answer = (event as MessageEvent<Partial<BatchAnswer> | null>).data;
-        if (typeof answer?.batch !== 'number') return; // a comlink reply
+        if (answer?.client !== session.id || typeof answer.batch !== 'number') return; // comlink's, or another client's
         const settle = session.answers.get(answer.batch);
         session.answers.delete(answer.batch);
         settle?.(answer as BatchAnswer);

@@ -61,18 +61,18 @@ export class Host implements WorkerApi {
     expose(this, endpoint);
     endpoint.addEventListener('message', (event) => {
       const message = (event as MessageEvent<Partial<BatchMessage> | null>).data;
-      if (typeof message?.batch !== 'number' || !Array.isArray(message.requests)) return;
-      const { batch } = message;
+      if (typeof message?.client !== 'string' || typeof message.batch !== 'number' || !Array.isArray(message.requests)) return;
+      const { client, batch } = message;
       const answer = (data: BatchAnswer) => endpoint.postMessage(data);
       void this.#run(message.requests).then(
         (replies) => {
           try {
-            answer({ batch, replies });
+            answer({ client, batch, replies });
           } catch (error) {
-            answer({ batch, error: toWire(error) });
+            answer({ client, batch, error: toWire(error) });
           }
         },
-        (error: unknown) => answer({ batch, error: toWire(error) }),
+        (error: unknown) => answer({ client, batch, error: toWire(error) }),
       );
     });
   }
