@@ -94,8 +94,10 @@ export class Connection {
       throw new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the worker stopped before it could serve a frame`);
     });
     await Promise.race([session.opened, gone]);
+    const remote = session.remote;
+    if (!remote) return gone; // it ended as it opened
     const { port1, port2 } = new MessageChannel();
-    await Promise.race([session.remote ? session.remote.attach(transfer(port2, [port2])) : gone, gone]);
+    await Promise.race([remote.attach(transfer(port2, [port2])), gone]);
     return { port: port1, ended: session.ended };
   }
 

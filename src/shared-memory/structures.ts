@@ -47,9 +47,9 @@ export class SharedStructures {
 
   /** Writes `keys` as the next shape, unpublished, if it fits. */
   claim(keys: string[]): boolean {
+    if (keys.length > MAX_UNIT || keys.some((key) => key.length > MAX_UNIT)) return false;
     let units = 1 + keys.length;
     for (const key of keys) units += key.length;
-    if (keys.length > MAX_UNIT || keys.some((key) => key.length > MAX_UNIT)) return false;
     if (this.#next + units > this.#end) {
       this.#full = true;
       return false;
