@@ -1,5 +1,6 @@
 import { Decoder } from './decode.js';
 import { hashA, hashB } from './hash.js';
+import { KeptValues } from './kept.js';
 import {
   EMPTY, H_MAGIC, H_SEED_A, H_SEED_B, H_SLOT_COUNT, H_SLOTS_OFFSET, H_STRUCTURES_OFFSET, H_TABLE_SEQ, MAGIC,
   S_BLOCK, S_EXPIRES_F64, S_HASH_A, S_HASH_B, S_KEY_LENGTH, S_SEQ, S_VALUE_LENGTH, SLOT_WORDS,
@@ -20,6 +21,8 @@ const NOT_FOUND = -1;
  * A page's side of the shared table (layout.ts): reads an entry with no message. A read copies the entry's
  * bytes out of shared memory and keeps them only if the slot's seqlock (and the table's) did not move
  * meanwhile; only then are they decoded. A read that keeps losing the race gives up and returns ABSENT.
+ * The values of entries read again and again are kept decoded (kept.ts): a hit on one copies no bytes and
+ * decodes nothing, and hands out a fresh copy of the kept value.
  */
 export class SharedTableView {
   readonly #words: Int32Array;
@@ -28,6 +31,7 @@ export class SharedTableView {
   readonly #u16: Uint16Array;
   readonly #reads: ReadBuffer;
   readonly #decoder: Decoder;
+  readonly #kept: KeptValues;
   readonly #seedA: number;
   readonly #seedB: number;
   readonly #slotsBase: number;
@@ -35,6 +39,9 @@ export class SharedTableView {
   /** Private memory the value is copied into before it is checked and decoded, and how much of it is in use. */
   #scratch = new Uint8Array(1024);
   #length = 0;
+  /** The seqlock count of the slot the last probe found, and whether its value is kept decoded. */
+  #seq = 0;
+  #isKept = false;
 
   constructor(buffer: SharedArrayBuffer) {
     this.#words = new Int32Array(buffer);
@@ -48,6 +55,7 @@ export class SharedTableView {
     this.#seedB = this.#words[H_SEED_B]!;
     this.#slotsBase = this.#words[H_SLOTS_OFFSET]! / 4;
     this.#mask = this.#words[H_SLOT_COUNT]! - 1;
+    this.#kept = new KeptValues(this.#mask + 1);
   }
 
   /** The value under `key`, or ABSENT when the table does not hold a fresh one. Records a hit for the policy. */
@@ -61,7 +69,9 @@ export class SharedTableView {
       const found = this.#probe(key, a, b);
       if (found === RETRY || Atomics.load(words, H_TABLE_SEQ) !== tableSeq) continue;
       if (found === NOT_FOUND) return ABSENT;
-      const value = this.#decoder.decode(this.#scratch.subarray(0, this.#length));
+      const value = this.#isKept
+        ? this.#kept.copy(found)
+        : this.#kept.decoded(found, this.#seq, this.#decoder.decode(this.#scratch.subarray(0, this.#length)), this.#length);
       this.#reads.record(found);
       return value;
     }
@@ -69,8 +79,8 @@ export class SharedTableView {
   }
 
   /**
-   * Finds `key` and copies its value into the scratch buffer: its slot, NOT_FOUND (also when expired), or RETRY
-   * when a slot on the way changed while it was being read.
+   * Finds `key` and, unless its value is kept decoded, copies the value into the scratch buffer: its slot,
+   * NOT_FOUND (also when expired), or RETRY when a slot on the way changed while it was being read.
    */
   #probe(key: string, a: number, b: number): number {
     const words = this.#words;
@@ -89,7 +99,8 @@ export class SharedTableView {
       // Lengths read from a slot in the middle of a rewrite may be nonsense: the seq check below throws
       // the copy away, but it must not run off the buffer first.
       const start = block + keyLength * 2;
-      if (same && valueLength >= 0 && start + valueLength <= this.#u8.length) {
+      const isKept = same && this.#kept.has(slot, seq);
+      if (same && !isKept && valueLength >= 0 && start + valueLength <= this.#u8.length) {
         if (valueLength > this.#scratch.length) this.#scratch = new Uint8Array(2 ** Math.ceil(Math.log2(valueLength)));
         this.#scratch.set(this.#u8.subarray(start, start + valueLength));
       }
@@ -97,6 +108,8 @@ export class SharedTableView {
       if (!same) continue;
       if (expiresAt !== Infinity && expiresAt <= Date.now()) return NOT_FOUND;
       this.#length = valueLength;
+      this.#seq = seq;
+      this.#isKept = isKept;
       return slot;
     }
     return NOT_FOUND;

@@ -120,6 +120,58 @@ describe('the shared table', () => {
     }
   });
 
+  it('hands out a fresh copy on every read of an entry read again and again, of the value it holds now', async () => {
+    const { ask, view } = await startWriter();
+    const page = (n: number) => ({
+      page: n,
+      items: Array.from({ length: 5 }, (_, i) => ({ id: n * 10 + i, name: `item ${i}`, at: new Date(i), bytes: new Uint8Array([i]) })),
+    });
+    await ask({ op: 'set', key: 'k', value: page(1) });
+    const reads = Array.from({ length: 10 }, () => view.read('k') as ReturnType<typeof page>);
+    for (const read of reads) expect(read).toStrictEqual(page(1));
+    expect(new Set(reads).size).toBe(10);
+    expect(new Set(reads.map((read) => read.items[0])).size).toBe(10);
+    const changed = reads[9]!;
+    changed.items.push(changed.items[0]!);
+    changed.items[0]!.name = 'changed';
+    changed.items[1]!.at.setTime(99);
+    changed.items[2]!.bytes[0] = 99;
+    expect(view.read('k')).toStrictEqual(page(1));
+    await ask({ op: 'set', key: 'k', value: page(2) });
+    for (let i = 0; i < 10; i++) expect(view.read('k')).toStrictEqual(page(2));
+    await ask({ op: 'set', key: 'k', value: 'now a string' });
+    expect(view.read('k')).toBe('now a string');
+    await ask({ op: 'delete', key: 'k' });
+    expect(view.read('k')).toBe(ABSENT);
+  });
+
+  it('serves each key its own value while entries read often move between slots', async () => {
+    // 8 entries a table of 16 slots: deletes leave tombstones, and sweeping them moves entries to other slots.
+    const { ask, view } = await startWriter(1 << 20, 8);
+    const current = new Map<string, { key: string; version: number }>();
+    let version = 0;
+    for (let round = 0; round < 40; round++) {
+      const key = `k${round % 11}`;
+      if (current.has(key) && round % 3 === 0) {
+        await ask({ op: 'delete', key });
+        current.delete(key);
+      } else {
+        const value = { key, version: version++ };
+        expect(await ask({ op: 'set', key, value })).toBe(true);
+        current.set(key, value);
+      }
+      while (current.size > 6) {
+        const oldest = current.keys().next().value!;
+        await ask({ op: 'delete', key: oldest });
+        current.delete(oldest);
+      }
+      for (let i = 0; i < 11; i++) {
+        const key = `k${i}`;
+        for (let read = 0; read < 6; read++) expect(view.read(key)).toStrictEqual(current.get(key) ?? ABSENT);
+      }
+    }
+  });
+
   it('reads every value whole while a worker keeps writing values of new shapes', async () => {
     const { ask, buffer, view } = await startWriter(1 << 20, 16);
     const stop = new SharedArrayBuffer(4);
