@@ -10,8 +10,11 @@ export type Copier = (value: unknown) => unknown;
 const compiled = new Map<string, Copier>();
 /** Structures a page may compile; past that, new ones are decoded as before. */
 const MAX_COMPILED = 256;
-/** Longer code is a value too irregular to gain from a copier. */
-const MAX_CODE = 32 * 1024;
+/**
+ * Longer code is a value too irregular to gain from a copier (a dictionary of many keys, say); it also bounds
+ * what the compiled copiers hold, with MAX_COMPILED, to about a megabyte.
+ */
+const MAX_CODE = 4 * 1024;
 /** An array of elements of different structures is copied element by element up to this length. */
 const MAX_IRREGULAR = 16;
 
@@ -47,8 +50,8 @@ export function copierOf(value: unknown): Copier | undefined {
 }
 
 /**
- * The name of a helper function that copies `node` from its argument `x`, or undefined when `node` needs no
- * copy (a primitive) or cannot be compiled. Helpers of the same body are one function.
+ * The name of a helper function that copies the object `node` from its argument `x`, or undefined when it
+ * cannot be compiled. Helpers of the same body are one function.
  */
 function build(node: object, helpers: Map<string, string>): string | undefined {
   const body = bodyOf(node, helpers);
