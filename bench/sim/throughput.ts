@@ -7,7 +7,7 @@ import QuickLRU from 'quick-lru';
 import { lru as tinyLru } from 'tiny-lru';
 import { builtinPolicies } from '../../src/policies/index.js';
 import type { BuiltinPolicy } from '../../src/protocol.js';
-import { MISS, Store } from '../../src/store.js';
+import { isMiss, Store } from '../../src/store.js';
 import { seededRandom } from './random.js';
 import { zipfStream } from './zipf.js';
 
@@ -26,7 +26,7 @@ export const CONTENDERS: Record<string, (capacity: number) => Contender> = {
         const store = new Store({ name: 'bench', policy, capacity, maxBytes: undefined, ttl: undefined }, builtinPolicies[policy]);
         return {
           getOrPut(key, value) {
-            if (store.get(key) === MISS) store.put(key, value);
+            if (isMiss(store.get(key))) store.put(key, value);
           },
         };
       },

@@ -7,7 +7,7 @@ import type { PolicyFactory } from '../policies/policy.js';
 import type { BatchAnswer, BatchMessage, CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import { Mirror } from '../shared-memory/mirror.js';
 import { sizeOf } from '../size.js';
-import { MISS, Store } from '../store.js';
+import { isMiss, Store } from '../store.js';
 import { Coherence, type Announcement } from './coherence.js';
 
 export interface HostOptions {
@@ -136,7 +136,7 @@ export class Host implements WorkerApi {
       case 'get': {
         checkKey(request.key);
         const value = store.get(request.key);
-        if (value !== MISS) {
+        if (!isMiss(value)) {
           tier?.touch(request.key);
           return value;
         }

@@ -11,7 +11,7 @@ import { replay } from '../../bench/sim/replay.js';
 import { simulate } from '../../bench/sim/run.js';
 import { parseTrace, readTrace } from '../../bench/sim/trace.js';
 import { LruPolicy } from '../../src/policies/lru.js';
-import { MISS, Store } from '../../src/store.js';
+import { isMiss, Store } from '../../src/store.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TRACES = path.resolve(ROOT, '../shared/traces');
@@ -38,7 +38,7 @@ describe('replay', () => {
     const store = new Store({ name: 's', policy: 'lru', capacity: 200, maxBytes: undefined, ttl: undefined }, (c) => new LruPolicy(c));
     let hits = 0;
     for (const id of ids) {
-      if (store.get(keys[id]!) !== MISS) hits++;
+      if (!isMiss(store.get(keys[id]!))) hits++;
       else store.put(keys[id]!, id);
     }
     expect(replay({ ids, keys }, (c) => new LruPolicy(c), 200)).toBe(hits);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPolicies } from '../../src/policies/index.js';
 import type { BuiltinPolicy, StoreConfig } from '../../src/protocol.js';
-import { MISS, Store } from '../../src/store.js';
+import { isMiss, MISS, Store } from '../../src/store.js';
 
 const POLICIES = Object.keys(builtinPolicies) as BuiltinPolicy[];
 
@@ -82,7 +82,7 @@ describe.each(POLICIES)('Store with %s', (policy) => {
   it('keeps within capacity over many distinct keys', () => {
     const store = makeStore(policy, { capacity: 50 });
     for (let i = 0; i < 5_000; i++) {
-      if (store.get(`k${i % 300}`) === MISS) store.put(`k${i % 300}`, i, i % 3 === 0 ? { ttl: 1e9 } : {});
+      if (isMiss(store.get(`k${i % 300}`))) store.put(`k${i % 300}`, i, i % 3 === 0 ? { ttl: 1e9 } : {});
     }
     expect(store.size).toBeLessThanOrEqual(50);
     expect(store.size).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LruPolicy } from '../../src/policies/lru.js';
 import type { StoreConfig } from '../../src/protocol.js';
-import { MISS, Store } from '../../src/store.js';
+import { isMiss, MISS, Store } from '../../src/store.js';
 
 const lru = (context: ConstructorParameters<typeof LruPolicy>[0]) => new LruPolicy(context);
 
@@ -16,6 +16,16 @@ describe('Store', () => {
     store.put('a', { n: 1 });
     expect(store.get('a')).toEqual({ n: 1 });
     expect(store.get('b')).toBe(MISS);
+  });
+
+  it('tells a miss from every value it holds, and refuses a symbol, which would look like one', () => {
+    const store = makeStore({ capacity: 10 });
+    const values = [undefined, null, 0, '', false, Number.NaN, {}, [], new Date(0)];
+    values.forEach((value, i) => store.put(`k${i}`, value));
+    for (let i = 0; i < values.length; i++) expect(isMiss(store.get(`k${i}`))).toBe(false);
+    expect(isMiss(store.get('absent'))).toBe(true);
+    expect(() => store.put('s', Symbol('x'))).toThrow(/value for key "s" is a symbol/);
+    expect(isMiss(store.get('s'))).toBe(true);
   });
 
   it('treats a stored undefined as a hit', () => {
