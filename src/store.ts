@@ -1,5 +1,6 @@
 import { PREFIX } from './errors.js';
 import { TimerWheel } from './expiry.js';
+import { KeyTable } from './key-table.js';
 import type { Policy, PolicyContext, PolicyFactory } from './policies/policy.js';
 import type { MemoryStats, StoreConfig } from './protocol.js';
 import { sizeOf } from './size.js';
@@ -43,8 +44,8 @@ export class Store {
   readonly #ttl: number;
   readonly #policy: Policy;
   readonly #now: () => number;
-  readonly #slots = new Map<string, number>();
   readonly #keys: (string | undefined)[];
+  readonly #table: KeyTable;
   readonly #values: unknown[];
   /** Made on the first put with tags: most caches never tag, and save the slot array. */
   #tags: (readonly string[] | undefined)[] | undefined;
@@ -56,10 +57,11 @@ export class Store {
   #used = 0;
   #bytes = 0;
   /**
-   * The key the last read missed, until the next put: get-or-put then looks the key up once, not twice.
-   * Only a put inserts, so the key stays absent until then.
+   * The key the last read missed and its hash, until the next put: get-or-put then hashes and looks the key
+   * up once, not twice. Only a put inserts, so the key stays absent until then.
    */
   #missed: string | undefined;
+  #missedHash = 0;
   #hits = 0;
   #misses = 0;
   #puts = 0;
@@ -81,6 +83,7 @@ export class Store {
     const slots = config.capacity + 1;
     this.#policy = policy({ ...context, capacity: config.capacity, now });
     this.#keys = new Array<string | undefined>(slots);
+    this.#table = new KeyTable(slots, this.#keys);
     this.#values = new Array<unknown>(slots);
     this.#sizes = new Float64Array(slots);
     this.#free = new Int32Array(slots);
@@ -92,22 +95,24 @@ export class Store {
 
   /** The value for `key`, or MISS. Counts a hit or a miss and tells the policy. */
   get(key: string): unknown {
-    const slot = this.#slots.get(key);
-    if (slot !== undefined && (this.#wheel === undefined || this.#fresh(slot))) {
+    const hash = this.#table.hash(key);
+    const slot = this.#table.find(key, hash);
+    if (slot >= 0 && (this.#wheel === undefined || this.#fresh(slot))) {
       this.#hits++;
       this.#policy.onHit(slot);
       return this.#values[slot];
     }
     this.#misses++;
     this.#missed = key;
+    this.#missedHash = hash;
     this.#policy.onMiss(key);
     return MISS;
   }
 
   /** Whether `key` is held and fresh. Not a read: no hit, miss or policy update. */
   has(key: string): boolean {
-    const slot = this.#slots.get(key);
-    return slot !== undefined && (this.#wheel === undefined || this.#fresh(slot));
+    const slot = this.#find(key);
+    return slot >= 0 && (this.#wheel === undefined || this.#fresh(slot));
   }
 
   /**
@@ -115,8 +120,8 @@ export class Store {
    * Counts nothing and reads no clock: the hit was counted where it was served.
    */
   touch(key: string): void {
-    const slot = this.#slots.get(key);
-    if (slot !== undefined) this.#policy.onHit(slot);
+    const slot = this.#find(key);
+    if (slot >= 0) this.#policy.onHit(slot);
   }
 
   put(key: string, value: unknown, options: StoreEntryOptions = NO_OPTIONS): void {
@@ -134,15 +139,17 @@ export class Store {
       if (ttl !== Infinity) expiresAt = Math.ceil(now + ttl);
     }
     this.#puts++;
-    let slot = key === this.#missed ? undefined : this.#slots.get(key);
+    const missed = key === this.#missed;
+    const hash = missed ? this.#missedHash : this.#table.hash(key);
+    let slot = missed ? -1 : this.#table.find(key, hash);
     this.#missed = undefined;
-    if (slot !== undefined) {
+    if (slot >= 0) {
       this.#bytes += size - this.#sizes[slot]!;
       this.#policy.onUpdate(slot, expiresAt, ttl);
     } else {
       slot = this.#freeCount > 0 ? this.#free[--this.#freeCount]! : this.#used++;
-      this.#slots.set(key, slot);
       this.#keys[slot] = key;
+      this.#table.insert(slot, hash);
       this.#bytes += size;
       this.#policy.onInsert(slot, key, expiresAt, ttl);
     }
@@ -153,7 +160,7 @@ export class Store {
     this.#sizes[slot] = size;
     if (expiresAt !== Infinity) this.#wheel!.schedule(slot, expiresAt);
     else this.#wheel?.unschedule(slot);
-    while (this.#slots.size > this.#capacity || this.#bytes > this.#maxBytes) {
+    while (this.#table.size > this.#capacity || this.#bytes > this.#maxBytes) {
       this.#remove(this.#policy.victim());
       this.#evictions++;
     }
@@ -161,15 +168,15 @@ export class Store {
 
   /** Removes `key`; true when a fresh entry was there. */
   delete(key: string): boolean {
-    const slot = this.#slots.get(key);
-    if (slot === undefined || (this.#wheel !== undefined && !this.#fresh(slot))) return false;
+    const slot = this.#find(key);
+    if (slot < 0 || (this.#wheel !== undefined && !this.#fresh(slot))) return false;
     this.#remove(slot);
     this.#deletes++;
     return true;
   }
 
   clear(): void {
-    this.#slots.clear();
+    this.#table.clear();
     this.#keys.fill(undefined);
     this.#values.fill(undefined);
     this.#tags?.fill(undefined);
@@ -188,8 +195,9 @@ export class Store {
     this.#reclaim();
     const wanted = new Set(tags);
     const deleted: string[] = [];
-    for (const [key, slot] of this.#slots) {
-      if (this.#tags?.[slot]?.some((tag) => wanted.has(tag))) deleted.push(key);
+    for (let slot = 0; slot < this.#used; slot++) {
+      const key = this.#keys[slot];
+      if (key !== undefined && this.#tags?.[slot]?.some((tag) => wanted.has(tag))) deleted.push(key);
     }
     for (const key of deleted) this.delete(key);
     return deleted;
@@ -198,13 +206,13 @@ export class Store {
   /** The keys held and fresh, in no particular order. */
   keys(): string[] {
     this.#reclaim();
-    return [...this.#slots.keys()];
+    return this.#keys.slice(0, this.#used).filter((key) => key !== undefined);
   }
 
   /** Entries held and fresh. O(1) amortised: expired entries are reclaimed off the timer wheel. */
   get size(): number {
     this.#reclaim();
-    return this.#slots.size;
+    return this.#table.size;
   }
 
   stats(): MemoryStats {
@@ -225,6 +233,11 @@ export class Store {
       expirations: this.#expirations,
       hitRatio: hits + misses === 0 ? 0 : hits / (hits + misses),
     };
+  }
+
+  /** The slot of `key`, or -1. */
+  #find(key: string): number {
+    return this.#table.find(key, this.#table.hash(key));
   }
 
   /**
@@ -255,7 +268,7 @@ export class Store {
   #remove(slot: number): void {
     this.#policy.onRemove(slot);
     this.#wheel?.unschedule(slot);
-    this.#slots.delete(this.#keys[slot]!);
+    this.#table.remove(slot);
     this.#bytes -= this.#sizes[slot]!;
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;

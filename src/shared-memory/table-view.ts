@@ -1,5 +1,5 @@
 import { Decoder } from './decode.js';
-import { hashA, hashB } from './hash.js';
+import { hashA, hashB } from '../hash.js';
 import { KeptValues } from './kept.js';
 import {
   EMPTY, H_MAGIC, H_SEED_A, H_SEED_B, H_SLOT_COUNT, H_SLOTS_OFFSET, H_STRUCTURES_OFFSET, H_TABLE_SEQ, MAGIC,

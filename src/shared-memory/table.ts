@@ -1,6 +1,6 @@
 import { Arena } from './arena.js';
 import { Encoder } from './encode.js';
-import { hashA, hashB, randomSeed } from './hash.js';
+import { hashA, hashB, randomSeed } from '../hash.js';
 import {
   EMPTY, H_ARENA_BYTES, H_ARENA_OFFSET, H_MAGIC, H_RING_CELLS, H_RING_OFFSET, H_SEED_A, H_SEED_B, H_SLOT_COUNT,
   H_SLOTS_OFFSET, H_STRUCTURES_BYTES, H_STRUCTURES_OFFSET, H_TABLE_SEQ, MAGIC, planLayout, RING_CELLS, S_BLOCK,

@@ -1,7 +1,8 @@
-// A 64-bit hash of a key as two independent 32-bit lanes over its UTF-16 code units, seeded per table so
-// that keys chosen to collide on one page do not collide in another table.
+// Seeded hashes of keys over their UTF-16 code units, so that keys chosen to collide in one table do not
+// collide in another. The store's key table uses lane A; the shared-memory table keys its slots by both
+// lanes, a 64-bit hash.
 
-/** Lane A of the key's hash; `seed` comes from the table header. */
+/** Lane A of the key's hash, under `seed`. */
 export function hashA(key: string, seed: number): number {
   let h = seed ^ key.length;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
