@@ -1,6 +1,7 @@
 // Throughput and memory of tabcache's policies (through the real Store) against the popular LRU caches:
-// get-or-put over Zipf(0.99) on 1M keys, and the same half broken by scans, capacity 10,000. Runs in Node
-// and in headless Chromium in one go; `npx tsx bench/policies.bench.ts` or `npm run bench -- policies`.
+// get-or-put over Zipf(0.99) on 1M keys, the same half broken by scans, and the same over URL-long keys that
+// arrive as new strings, as a worker's keys do; capacity 10,000. Runs in Node and in headless Chromium in one
+// go; `npx tsx bench/policies.bench.ts` or `npm run bench -- policies`.
 //
 // Each contender runs in a fresh process (Node) or a fresh document (Chromium), so that the JIT's type
 // feedback from the others does not slow it down: an app has one cache implementation, not eleven.
@@ -147,7 +148,7 @@ await withBenchPage(
 
 const rows: Record<string, string | number>[] = [];
 for (const [environment, byName] of Object.entries(runs)) {
-  for (const workload of ['zipf', 'scan']) {
+  for (const workload of Bench.WORKLOADS) {
     const opsOf = (name: string) =>
       median(byName[name]!.flatMap((run) => run.throughput.find((t) => t.workload === workload)!.passes));
     const fastestPeer = Math.max(...Bench.PEERS.map(opsOf));

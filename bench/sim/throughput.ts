@@ -60,13 +60,21 @@ export interface Workload {
   name: string;
   keys: string[];
   stream: Int32Array;
+  /** Makes the key of each request anew, when the workload's keys arrive as fresh strings. */
+  keyOf?: (id: number) => string;
 }
 
 const KEYS = 1_000_000;
+const URL_HEAD = 'https://api.example.com/v1/catalog/products?include=reviews,stock,related&locale=en-GB&id=';
+
+/** The workloads' names, in the order `workloads` makes them. */
+export const WORKLOADS = ['zipf', 'scan', 'urls'];
 
 /**
  * zipf: Zipf(0.99) over 1M keys. scan: the same, broken every 1,000 requests by 1,000 requests that sweep
- * on through another 1M keys, each seen once per sweep: half the traffic is a scan.
+ * on through another 1M keys, each seen once per sweep: half the traffic is a scan. urls: the zipf stream
+ * over keys of about 100 characters, each request's key a new string, as keys that arrive by message are
+ * (an engine caches a string's hash in the string, so a key string used again is cheaper to look up).
  */
 export function workloads(requests: number): Workload[] {
   const keys = Array.from({ length: 2 * KEYS }, (_, i) => `key:${i}`);
@@ -76,9 +84,17 @@ export function workloads(requests: number): Workload[] {
   for (let i = 0; i < requests; i++) {
     scan[i] = Math.floor(i / 1_000) % 2 === 0 ? zipf[i]! : KEYS + (sweep++ % KEYS);
   }
+  const ids = Array.from({ length: KEYS }, (_, i) => String(i));
+  const keyOf = (id: number) => {
+    const key = URL_HEAD + ids[id]!;
+    // Reading a character makes the joined string flat, as a string read off a message is.
+    key.charCodeAt(0);
+    return key;
+  };
   return [
     { name: 'zipf', keys, stream: zipf },
     { name: 'scan', keys, stream: scan },
+    { name: 'urls', keys, stream: zipf, keyOf },
   ];
 }
 
@@ -93,12 +109,13 @@ export interface Throughput {
 export function measureThroughput(contender: string, capacity: number, requests: number, passes: number): Throughput[] {
   const make = CONTENDERS[contender];
   if (!make) throw new Error(`no contender ${contender}`);
-  return workloads(requests).map(({ name, keys, stream }) => {
+  return workloads(requests).map(({ name, keys, stream, keyOf }) => {
     const measured: number[] = [];
     for (let pass = -1; pass < passes; pass++) {
       const cache = make(capacity);
       const started = performance.now();
-      for (let i = 0; i < stream.length; i++) cache.getOrPut(keys[stream[i]!]!, i);
+      if (keyOf) for (let i = 0; i < stream.length; i++) cache.getOrPut(keyOf(stream[i]!), i);
+      else for (let i = 0; i < stream.length; i++) cache.getOrPut(keys[stream[i]!]!, i);
       const seconds = (performance.now() - started) / 1000;
       if (pass >= 0) measured.push(stream.length / seconds);
     }
