@@ -60,12 +60,15 @@ export class KeyTable {
     this.#size++;
   }
 
-  /** Takes out `slot`, which is in the table. */
+  /** Takes out `slot`; does nothing when it is not in the table. */
   remove(slot: number): void {
     const table = this.#table;
     const mask = this.#mask;
     let hole = this.#hashOf[slot]! & mask;
-    while (table[hole] !== slot + 1) hole = (hole + 1) & mask;
+    while (table[hole] !== slot + 1) {
+      if (table[hole] === EMPTY) return;
+      hole = (hole + 1) & mask;
+    }
     // Each later entry of the run moves into the hole unless its home lies between the hole and itself.
     for (let i = (hole + 1) & mask; table[i] !== EMPTY; i = (i + 1) & mask) {
       const home = this.#hashOf[table[i]! - 1]! & mask;

@@ -1,9 +1,10 @@
+import { sizeOf } from '../size.js';
 import { type Copier, copierOf } from './copier.js';
 
 /** Reads of one version of an entry before a page keeps it decoded: a value read once or twice is not worth it. */
 const READS_BEFORE_KEEPING = 4;
-/** Encoded bytes of the values a page keeps decoded; the decoded values take a few times that of its heap. */
-const KEPT_BYTES = 1 << 20;
+/** The most a page keeps decoded, by the store's estimate of the values' size in memory (size.ts). */
+const KEPT_BYTES = 4 << 20;
 /** Past this, a value is not kept, so that one value cannot push out all the others. */
 const MAX_KEPT_VALUE = KEPT_BYTES / 16;
 
@@ -20,7 +21,7 @@ interface Kept {
  * The decoded values of the entries a page reads most, kept so that a hit copies one (copier.ts) instead of
  * decoding the bytes again. Each is the value of one version of a slot, named by the slot's seqlock count,
  * which every write to the slot moves on: a kept value is used only while its slot still holds that version.
- * Bounded by KEPT_BYTES of encoded values; the oldest kept goes first.
+ * Bounded by KEPT_BYTES; the oldest kept goes first, and may be kept again after as many reads.
  */
 export class KeptValues {
   readonly #bySlot: (Kept | undefined)[];
@@ -49,20 +50,21 @@ export class KeptValues {
   }
 
   /**
-   * Counts a read of `slot` at version `seq` that decoded `value` from `bytes` bytes, and returns what the
-   * reader gets: `value` itself, or, once the value is kept, a copy of it.
+   * Counts a read of `slot` at version `seq` that decoded `value`, and returns what the reader gets: `value`
+   * itself, or, once the value is kept, a copy of it.
    */
-  decoded(slot: number, seq: number, value: unknown, bytes: number): unknown {
+  decoded(slot: number, seq: number, value: unknown): unknown {
     if (this.#seq[slot] !== seq) {
       this.#seq[slot] = seq;
       this.#reads[slot] = 1;
       return value;
     }
     if (this.#reads[slot]! < READS_BEFORE_KEEPING) this.#reads[slot]!++;
-    if (this.#reads[slot] !== READS_BEFORE_KEEPING || bytes > MAX_KEPT_VALUE) return value;
-    const copy = copierOf(value);
+    if (this.#reads[slot] !== READS_BEFORE_KEEPING) return value;
     // Not worth asking again for this version.
     this.#reads[slot]++;
+    const bytes = sizeOf(value);
+    const copy = bytes > MAX_KEPT_VALUE ? undefined : copierOf(value);
     if (copy === undefined) return value;
     this.#keep({ slot, seq, value, copy, bytes });
     return copy(value);
@@ -74,6 +76,7 @@ export class KeptValues {
     for (const oldest of this.#order) {
       if (this.#bytes + kept.bytes <= KEPT_BYTES) break;
       this.#drop(oldest);
+      this.#reads[oldest.slot] = 0;
     }
     this.#bySlot[kept.slot] = kept;
     this.#order.add(kept);

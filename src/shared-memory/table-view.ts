@@ -71,7 +71,7 @@ export class SharedTableView {
       if (found === NOT_FOUND) return ABSENT;
       const value = this.#isKept
         ? this.#kept.copy(found)
-        : this.#kept.decoded(found, this.#seq, this.#decoder.decode(this.#scratch.subarray(0, this.#length)), this.#length);
+        : this.#kept.decoded(found, this.#seq, this.#decoder.decode(this.#scratch.subarray(0, this.#length)));
       this.#reads.record(found);
       return value;
     }
