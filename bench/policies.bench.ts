@@ -148,7 +148,7 @@ await withBenchPage(
 
 const rows: Record<string, string | number>[] = [];
 for (const [environment, byName] of Object.entries(runs)) {
-  for (const workload of Bench.WORKLOADS) {
+  for (const { workload } of byName[contenders[0]!]![0]!.throughput) {
     const opsOf = (name: string) =>
       median(byName[name]!.flatMap((run) => run.throughput.find((t) => t.workload === workload)!.passes));
     const fastestPeer = Math.max(...Bench.PEERS.map(opsOf));

@@ -67,9 +67,6 @@ export interface Workload {
 const KEYS = 1_000_000;
 const URL_HEAD = 'https://api.example.com/v1/catalog/products?include=reviews,stock,related&locale=en-GB&id=';
 
-/** The workloads' names, in the order `workloads` makes them. */
-export const WORKLOADS = ['zipf', 'scan', 'urls'];
-
 /**
  * zipf: Zipf(0.99) over 1M keys. scan: the same, broken every 1,000 requests by 1,000 requests that sweep
  * on through another 1M keys, each seen once per sweep: half the traffic is a scan. urls: the zipf stream
@@ -87,7 +84,7 @@ export function workloads(requests: number): Workload[] {
   const ids = Array.from({ length: KEYS }, (_, i) => String(i));
   const keyOf = (id: number) => {
     const key = URL_HEAD + ids[id]!;
-    // Reading a character makes the joined string flat, as a string read off a message is.
+    // A new string with no hash cached yet, as a key read off a message is; reading a character flattens it.
     key.charCodeAt(0);
     return key;
   };
