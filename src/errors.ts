@@ -8,6 +8,14 @@ export class WorkerGoneError extends Error {
   override name = 'WorkerGoneError';
 }
 
+/**
+ * The page's client and the worker come from builds of tabcache that do not speak the same wire version: a
+ * frame of another deploy, or a worker script the browser answered from its cache.
+ */
+export class VersionMismatchError extends Error {
+  override name = 'VersionMismatchError';
+}
+
 /** A call was made on a cache after `close()`. */
 export class CacheClosedError extends Error {
   override name = 'CacheClosedError';
@@ -26,6 +34,7 @@ const rebuilders: Record<string, new (message: string) => Error> = {
   SyntaxError,
   WorkerGoneError,
   CacheClosedError,
+  VersionMismatchError,
 };
 
 /** Rebuilds an error that crossed the boundary, as the same class where it is one we know. */

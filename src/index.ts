@@ -3,7 +3,7 @@ export { TabCache, type ClientStats } from './client/cache.js';
 export type { ConnectOptions } from './client/connect.js';
 export type { ShareOptions } from './client/frames.js';
 export type { LinkInfo } from './client/link.js';
-export { CacheClosedError, WorkerGoneError } from './errors.js';
+export { CacheClosedError, VersionMismatchError, WorkerGoneError } from './errors.js';
 export type { CacheOptions, PutOptions } from './options.js';
 export type { BuiltinPolicy, CacheStats, PolicyName } from './protocol.js';
 export { memoize } from './memoize.js';

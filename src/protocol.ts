@@ -120,6 +120,8 @@ export interface PersistenceStats {
 
 /** The answer to `open`. */
 export interface OpenReply {
+  /** The worker's wire version (src/wire.ts), which the client checks against its own. */
+  wire: number;
   /** The shared table (src/shared-memory) to read hits from; only for a client that said it can share memory. */
   shared?: SharedArrayBuffer;
 }
@@ -147,9 +149,10 @@ export interface WorkerApi {
   /**
    * Builds the store (or checks that the one already built matches), and holds the Web Lock named
    * `aliveLock` for the worker's whole life so that a client can tell when it dies. A client that is
-   * cross-origin isolated says so with `canShare`, and gets the shared table when the worker has one.
+   * cross-origin isolated says so with `canShare`, and gets the shared table when the worker has one. Refuses,
+   * with a `VersionMismatchError`, a client whose `wire` version is not the worker's.
    */
-  open(config: StoreConfig, aliveLock: string, canShare?: boolean): Promise<OpenReply>;
+  open(config: StoreConfig, aliveLock: string, canShare: boolean, wire: number): Promise<OpenReply>;
   /** Serves `port` too, comlink calls and batches alike: how a page hands its worker to a frame. */
   attach(port: MessagePort): void;
 }

@@ -1,7 +1,8 @@
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { CacheClosedError, fromWire, PREFIX, WorkerGoneError } from '../errors.js';
+import { CacheClosedError, fromWire, PREFIX, VersionMismatchError, WorkerGoneError } from '../errors.js';
 import type { BatchAnswer, BatchMessage, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import { SharedTableView } from '../shared-memory/table-view.js';
+import { checkWire, WIRE_VERSION } from '../wire.js';
 import { flushOnHide } from './hide.js';
 import type { Link, LinkFactory, LinkInfo } from './link.js';
 
@@ -45,6 +46,8 @@ export class Connection {
   #session: Session | undefined;
   #queue: Call[] = [];
   #closed = false;
+  /** Set once a worker spoke another wire version: every later link would too, so calls fail at once. */
+  #mismatch: string | undefined;
   /** Writes sent and not yet answered: while there are any, the shared table may not show them yet. */
   #writes = 0;
   /** Stops the flush on page hide; set once the first call has started a worker. */
@@ -66,6 +69,7 @@ export class Connection {
 
   send(request: Request): Promise<unknown> {
     if (this.#closed) return Promise.reject(new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
+    if (this.#mismatch !== undefined) return Promise.reject(new VersionMismatchError(this.#mismatch));
     const sent = new Promise((resolve, reject) => {
       if (this.#queue.push({ request, resolve, reject }) === 1) queueMicrotask(() => this.#dispatch());
     });
@@ -88,6 +92,7 @@ export class Connection {
   /** A new port to the worker, served like the first, and when that worker is gone; for handing to a frame. */
   async endpoint(): Promise<{ port: MessagePort; ended: Promise<void> }> {
     if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
+    if (this.#mismatch !== undefined) throw new VersionMismatchError(this.#mismatch);
     const session = this.#session ?? this.#start();
     // A session that ends meanwhile leaves comlink's calls pending for ever: stop waiting when it ends.
     const gone = session.ended.then(() => {
@@ -198,14 +203,19 @@ export class Connection {
       );
       const aliveLock = `tabcache:alive:${randomId()}`;
       const canShare = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-      const { shared } = await session.remote.open(this.#config, aliveLock, canShare);
+      const { wire, shared } = await session.remote.open(this.#config, aliveLock, canShare, WIRE_VERSION);
+      checkWire(wire, 'worker');
       if (shared && this.#session === session) session.table = new SharedTableView(shared);
       session.ready = true;
       link.watch(aliveLock);
     })();
     // A link that cannot be made, or a worker that cannot open the store (a bad option, an unknown policy), is
-    // ended: the next call tries anew.
-    session.opened.catch((error: Error) => this.#end(session, fromWire(error)));
+    // ended: the next call tries anew. A worker of another wire version is the exception: a new one would be too.
+    session.opened.catch((wired: Error) => {
+      const error = fromWire(wired);
+      if (error instanceof VersionMismatchError) this.#mismatch = error.message;
+      this.#end(session, error);
+    });
     return session;
   }
 

@@ -8,6 +8,7 @@ import type { BatchAnswer, BatchMessage, CacheStats, OpenReply, Reply, Request, 
 import { Mirror } from '../shared-memory/mirror.js';
 import { sizeOf } from '../size.js';
 import { isMiss, Store } from '../store.js';
+import { checkWire, WIRE_VERSION } from '../wire.js';
 import { Coherence, type Announcement } from './coherence.js';
 
 export interface HostOptions {
@@ -42,7 +43,8 @@ export class Host implements WorkerApi {
     this.#options = options;
   }
 
-  async open(config: StoreConfig, aliveLock: string, canShare = false): Promise<OpenReply> {
+  async open(config: StoreConfig, aliveLock: string, canShare: boolean, wire: number): Promise<OpenReply> {
+    checkWire(wire, 'client');
     const names = Object.keys(this.#options.policies);
     const checked = validateStoreConfig(config, names);
     const factory = this.#options.policies[checked.policy]!;
@@ -53,7 +55,7 @@ export class Host implements WorkerApi {
     }
     await holdUntilDeath(aliveLock);
     const shared = canShare ? this.#cache.mirror.buffer : undefined;
-    return shared ? { shared } : {};
+    return shared ? { wire: WIRE_VERSION, shared } : { wire: WIRE_VERSION };
   }
 
   /** Answers on `endpoint`: comlink's set-up calls, and the batches that come as plain messages beside them. */

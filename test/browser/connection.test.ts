@@ -1,3 +1,4 @@
+import { expose, wrap } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { TabCache } from '../../src/client/cache.js';
 import { Connection } from '../../src/client/connection.js';
@@ -5,6 +6,8 @@ import type { Link } from '../../src/client/link.js';
 import { workerLinks } from '../../src/client/link.js';
 import { createCache } from '../../src/index.js';
 import { resolveOptions } from '../../src/options.js';
+import type { WorkerApi } from '../../src/protocol.js';
+import { WIRE_VERSION } from '../../src/wire.js';
 
 const workerUrl = new URL('../../src/worker/entry.ts', import.meta.url);
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,5 +60,49 @@ describe('the connection to the worker', () => {
     connection.detach();
     const outcome = await Promise.race([port.then(() => 'port', (error: Error) => error.name), later(2_000).then(() => 'hung')]);
     expect(outcome).toBe('WorkerGoneError');
+  });
+
+  it('refuses a client of another wire version, naming both versions', async () => {
+    const worker = new Worker(workerUrl, { type: 'module' });
+    const remote = wrap<WorkerApi>(worker);
+    const { worker: _, ...config } = resolveOptions({ name: `old-client-${Math.random()}`, persist: false, sharedBytes: 0 });
+    const lock = `tabcache:alive:test-${Math.random()}`;
+    // A client from before the check sends no version at all.
+    const old = (remote.open as unknown as (...args: unknown[]) => Promise<unknown>)(config, lock, false);
+    await expect(old).rejects.toMatchObject({
+      name: 'VersionMismatchError',
+      message: `tabcache: the worker speaks wire version ${WIRE_VERSION} but the client speaks 1 (from before versions were checked): load both from one build of tabcache`,
+    });
+    await expect(remote.open(config, lock, false, WIRE_VERSION + 1)).rejects.toMatchObject({
+      name: 'VersionMismatchError',
+      message: expect.stringContaining(`but the client speaks ${WIRE_VERSION + 1}:`),
+    });
+    expect(await remote.open(config, lock, false, WIRE_VERSION)).toEqual({ wire: WIRE_VERSION });
+    worker.terminate();
+  });
+
+  it('fails every call with a VersionMismatchError, starting no second worker, when its worker speaks another version', async () => {
+    const links = { made: 0, closed: 0, opened: 0 };
+    const factory = (): Link => {
+      links.made++;
+      const { port1, port2 } = new MessageChannel();
+      // A worker from before the check: it opens the store and answers without a version.
+      expose({ open: async () => (links.opened++, {}), attach() {} }, port1);
+      return { endpoint: port2, via: { kind: 'worker' }, gone: new Promise(() => {}), watch() {}, close: () => void links.closed++ };
+    };
+    const { worker: _, ...config } = resolveOptions({ name: `old-worker-${Math.random()}`, persist: false, sharedBytes: 0 });
+    const cache = new TabCache(new Connection(factory, config));
+    const first = await Promise.allSettled([cache.get('k'), cache.put('k', 1)]);
+    const again = await Promise.allSettled([cache.get('k'), cache.stats()]);
+    for (const outcome of [...first, ...again]) {
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: {
+          name: 'VersionMismatchError',
+          message: `tabcache: the client speaks wire version ${WIRE_VERSION} but the worker speaks 1 (from before versions were checked): load both from one build of tabcache`,
+        },
+      });
+    }
+    expect(links).toEqual({ made: 1, closed: 1, opened: 1 });
   });
 });
