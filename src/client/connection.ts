@@ -68,8 +68,8 @@ export class Connection {
   }
 
   send(request: Request): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
-    if (this.#mismatch !== undefined) return Promise.reject(new VersionMismatchError(this.#mismatch));
+    const refusal = this.#refusal();
+    if (refusal) return Promise.reject(refusal);
     const sent = new Promise((resolve, reject) => {
       if (this.#queue.push({ request, resolve, reject }) === 1) queueMicrotask(() => this.#dispatch());
     });
@@ -91,8 +91,8 @@ export class Connection {
 
   /** A new port to the worker, served like the first, and when that worker is gone; for handing to a frame. */
   async endpoint(): Promise<{ port: MessagePort; ended: Promise<void> }> {
-    if (this.#closed) throw new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
-    if (this.#mismatch !== undefined) throw new VersionMismatchError(this.#mismatch);
+    const refusal = this.#refusal();
+    if (refusal) throw refusal;
     const session = this.#session ?? this.#start();
     // A session that ends meanwhile leaves comlink's calls pending for ever: stop waiting when it ends.
     const gone = session.ended.then(() => {
@@ -123,6 +123,13 @@ export class Connection {
     const session = this.#session;
     this.#session = undefined;
     if (session) this.#end(session, new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`));
+  }
+
+  /** Why no call can be made now, if none can: the cache is closed, or its worker speaks another wire version. */
+  #refusal(): Error | undefined {
+    if (this.#closed) return new CacheClosedError(`${PREFIX}cache '${this.#config.name}' is closed`);
+    if (this.#mismatch !== undefined) return new VersionMismatchError(this.#mismatch);
+    return undefined;
   }
 
   #dispatch(): void {
