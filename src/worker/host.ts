@@ -43,7 +43,8 @@ export class Host implements WorkerApi {
     this.#options = options;
   }
 
-  async open(config: StoreConfig, aliveLock: string, canShare: boolean, wire: number): Promise<OpenReply> {
+  /** `wire` is missing when the client is from a build before the version check. */
+  async open(config: StoreConfig, aliveLock: string, canShare: boolean, wire?: number): Promise<OpenReply> {
     checkWire(wire, 'client');
     const names = Object.keys(this.#options.policies);
     const checked = validateStoreConfig(config, names);
@@ -55,7 +56,7 @@ export class Host implements WorkerApi {
     }
     await holdUntilDeath(aliveLock);
     const shared = canShare ? this.#cache.mirror.buffer : undefined;
-    return shared ? { wire: WIRE_VERSION, shared } : { wire: WIRE_VERSION };
+    return { wire: WIRE_VERSION, ...(shared && { shared }) };
   }
 
   /** Answers on `endpoint`: comlink's set-up calls, and the batches that come as plain messages beside them. */
