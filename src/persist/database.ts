@@ -1,5 +1,5 @@
 import { openDB } from 'idb';
-import { createSchema, databaseName, hasSchema, type CacheDB, type Database } from './schema.js';
+import { createSchema, databaseName, hasSchema, LAYOUT, newerLayout, type CacheDB, type Database } from './schema.js';
 
 /** How long a caller waits for the database to open before being served from memory alone. */
 export const OPEN_TIMEOUT = 1_000;
@@ -75,6 +75,13 @@ export class Connection {
     try {
       if (typeof indexedDB === 'undefined') throw new Error('IndexedDB does not exist in this context');
       let db = await this.#openAt(undefined);
+      const newer = newerLayout(db);
+      if (newer !== undefined) {
+        db.close();
+        this.#failed = true;
+        this.#unavailable(`the database is laid out by a newer build of tabcache (layout ${newer}; this build knows layout ${LAYOUT}), so its entries are left alone; reload the page to run the newer build`);
+        return undefined;
+      }
       if (!hasSchema(db)) {
         // Made by something else, or by code of another layout: upgrade it to ours.
         const version = db.version + 1;

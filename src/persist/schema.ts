@@ -44,11 +44,21 @@ export interface CacheDB extends DBSchema {
   /** Wall-clock milliseconds of the last read of a key, when later than its write: a tiny record per read key. */
   touches: { key: string; value: number; indexes: { at: number } };
   info: { key: 'totals'; value: Totals };
+  /** Empty: its name carries the layout's number (LAYOUT). */
+  'layout-2': { key: string; value: never };
 }
 
 export type Database = IDBPDatabase<CacheDB>;
 export type StoreName = StoreNames<CacheDB>;
+/** The stores a batch works on. */
 export const STORES: StoreName[] = ['entries', 'touches', 'info'];
+/**
+ * This layout's number. A database carries it as the name of an empty store, so that a tab can tell from the
+ * store names alone, before any transaction, that a newer build laid the database out. Layout 1 (values apart
+ * from metadata) carried none.
+ */
+export const LAYOUT = 2;
+const LAYOUT_STORE: StoreName = 'layout-2';
 const INDEXES: { name: 'expiresAt' | 'lru' | 'tags'; keyPath: string | string[]; multiEntry: boolean }[] = [
   { name: 'expiresAt', keyPath: 'expiresAt', multiEntry: false },
   { name: 'lru', keyPath: ['accessedAt', 'size'], multiEntry: false },
@@ -64,10 +74,23 @@ export function databaseName(cacheName: string): string {
 
 /** Whether `db` has every store and index this code uses, and none of the earlier layout; if not, it must be upgraded. */
 export function hasSchema(db: Database): boolean {
-  if (!STORES.every((name) => db.objectStoreNames.contains(name))) return false;
+  if (![...STORES, LAYOUT_STORE].every((name) => db.objectStoreNames.contains(name))) return false;
   if (OLD_STORES.some((name) => (db.objectStoreNames as DOMStringList).contains(name))) return false;
   const { indexNames } = db.transaction('entries').store;
   return INDEXES.every(({ name }) => indexNames.contains(name)) && db.transaction('touches').store.indexNames.contains('at');
+}
+
+/**
+ * The highest layout number above ours that `db` carries, if any. Such a database must be left alone: upgrading
+ * it back would discard what the newer build wrote, and that build would then discard ours in turn.
+ */
+export function newerLayout(db: Database): number | undefined {
+  let newest: number | undefined;
+  for (const name of db.objectStoreNames as DOMStringList) {
+    const layout = Number(/^layout-(\d+)$/.exec(name)?.[1]);
+    if (layout > LAYOUT && layout > (newest ?? 0)) newest = layout;
+  }
+  return newest;
 }
 
 /**
@@ -94,6 +117,7 @@ export function createSchema(db: Database, tx: IDBPTransaction<CacheDB, StoreNam
   if (!touches.indexNames.contains('at')) touches.createIndex('at', '');
   if (names.contains('info') && tx.objectStore('info').keyPath !== null) db.deleteObjectStore('info');
   if (!names.contains('info')) db.createObjectStore('info');
+  if (!names.contains(LAYOUT_STORE)) db.createObjectStore(LAYOUT_STORE);
   if (discard) {
     const info = tx.objectStore('info');
     void info.get('totals').then((totals) => info.put({ count: 0, bytes: 0, gen: typeof totals?.gen === 'number' ? totals.gen : 0 }, 'totals'));

@@ -178,8 +178,55 @@ describe('the IndexedDB tier', () => {
     expect(await stored(name)).toEqual({ new: 1 });
     expect((await cache.stats()).persistence).toMatchObject({ entries: 1, corrupt: 0 });
     const after = await openDB(`tabcache:${name}`);
-    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'touches']);
+    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-2', 'touches']);
     expect(await after.get('info', 'totals')).toMatchObject({ count: 1, gen: 8 });
+    after.close();
+  });
+
+  it('marks a database of this layout made before layouts were numbered, keeping its entries', async () => {
+    const name = unique('unmarked');
+    const db = await openDB(`tabcache:${name}`, 1, {
+      upgrade(db) {
+        const entries = db.createObjectStore('entries', { keyPath: 'key' });
+        entries.createIndex('expiresAt', 'expiresAt');
+        entries.createIndex('lru', ['accessedAt', 'size']);
+        entries.createIndex('tags', 'tags', { multiEntry: true });
+        db.createObjectStore('touches').createIndex('at', '');
+        db.createObjectStore('info');
+      },
+    });
+    await db.put('entries', { key: 'kept', version: { at: 1, seq: 0, tab: 'x' }, accessedAt: Date.now(), size: 10, tags: [], value: 'v' });
+    await db.put('info', { count: 1, bytes: 10, gen: 3 }, 'totals');
+    db.close();
+    const cache = make(name);
+    expect(await cache.get('kept')).toBe('v');
+    const after = await openDB(`tabcache:${name}`);
+    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-2', 'touches']);
+    expect(await after.get('info', 'totals')).toMatchObject({ count: 1, gen: 3 });
+    after.close();
+  });
+
+  it('leaves a database of a newer layout alone, serving from memory and saying why', async () => {
+    const name = unique('newer-layout');
+    const db = await openDB(`tabcache:${name}`, 5, {
+      upgrade(db) {
+        db.createObjectStore('entries', { keyPath: 'key' });
+        db.createObjectStore('info');
+        db.createObjectStore('layout-3');
+      },
+    });
+    await db.put('entries', { key: 'theirs', shape: 'unknown to this build' });
+    db.close();
+    const cache = make(name);
+    expect(await cache.get('theirs')).toBeUndefined();
+    await cache.put('mine', 1);
+    await cache.flush();
+    expect(await cache.get('mine')).toBe(1);
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/newer build .*layout 3; this build knows layout 2/) });
+    const after = await openDB(`tabcache:${name}`);
+    expect(after.version).toBe(5);
+    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-3']);
+    expect(await after.getAll('entries')).toEqual([{ key: 'theirs', shape: 'unknown to this build' }]);
     after.close();
   });
 
