@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Version } from './version.js';
+import { isVersion, type Version } from './version.js';
 
 /** What IndexedDB holds for one entry besides its value. */
 export interface EntryMeta {
@@ -128,14 +128,9 @@ export function createSchema(db: Database, tx: IDBPTransaction<CacheDB, StoreNam
 export function isEntryMeta(record: unknown, key: string): record is EntryMeta {
   if (typeof record !== 'object' || record === null) return false;
   const meta = record as Partial<EntryMeta>;
-  const version = meta.version as Partial<Version> | undefined;
   return (
     meta.key === key &&
-    typeof version === 'object' &&
-    version !== null &&
-    typeof version.at === 'number' &&
-    typeof version.seq === 'number' &&
-    typeof version.tab === 'string' &&
+    isVersion(meta.version) &&
     (meta.expiresAt === undefined || typeof meta.expiresAt === 'number') &&
     typeof meta.accessedAt === 'number' &&
     typeof meta.size === 'number' &&

@@ -10,6 +10,13 @@ export interface Version {
   tab: string;
 }
 
+/** Whether `value`, read from storage or another tab, has the shape of a `Version`. */
+export function isVersion(value: unknown): value is Version {
+  if (typeof value !== 'object' || value === null) return false;
+  const version = value as Partial<Version>;
+  return typeof version.at === 'number' && typeof version.seq === 'number' && typeof version.tab === 'string';
+}
+
 export function compareVersions(a: Version, b: Version): number {
   return a.at - b.at || a.seq - b.seq || (a.tab < b.tab ? -1 : a.tab > b.tab ? 1 : 0);
 }

@@ -248,6 +248,21 @@ describe('the IndexedDB tier', () => {
     expect(await cache.get('k')).toBe('newer');
   });
 
+  it('drops its copies from memory on a message it cannot read, as from another build, and reads IndexedDB again', async () => {
+    const name = unique('unreadable');
+    const cache = make(name);
+    await cache.put('k', 1);
+    await cache.flush();
+    const db = await openDB(`tabcache:${name}`);
+    await db.put('entries', { key: 'k', version: { at: Date.now() + 60_000, seq: 0, tab: 'other' }, accessedAt: Date.now(), size: 10, tags: [], value: 2 });
+    db.close();
+    expect(await cache.get('k')).toBe(1);
+    const channel = new BroadcastChannel(`tabcache:${name}`);
+    channel.postMessage({ tab: 'other', keys: ['k'] });
+    channel.close();
+    await expect.poll(() => cache.get('k')).toBe(2);
+  });
+
   it('brings two tabs that write the same key at once to the same value', async () => {
     const name = unique('race');
     const [a, b] = [make(name), make(name)];
