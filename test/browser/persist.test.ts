@@ -28,6 +28,23 @@ async function stored(name: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** Writes entry records straight into a cache's database, as another tab (or another build) would. */
+async function writeEntries(name: string, ...records: object[]): Promise<void> {
+  const db = await openDB(`tabcache:${name}`);
+  for (const record of records) await db.put('entries', record);
+  db.close();
+}
+
+/** A cache's database as another build would find it: version, store names, totals and raw entry records. */
+async function inspect(name: string) {
+  const db = await openDB(`tabcache:${name}`);
+  try {
+    return { version: db.version, stores: [...db.objectStoreNames].sort(), totals: await db.get('info', 'totals'), records: await db.getAll('entries') };
+  } finally {
+    db.close();
+  }
+}
+
 describe('the IndexedDB tier', () => {
   it('keeps entries across a reopen, reading them through on a memory miss', async () => {
     const name = unique('reopen');
@@ -146,10 +163,11 @@ describe('the IndexedDB tier', () => {
     const cache = make(name);
     await cache.put('good', 1);
     await cache.flush();
-    const db = await openDB(`tabcache:${name}`);
-    await db.put('entries', { key: 'bad', version: 'nonsense', value: 'evil' });
-    await db.put('entries', { key: 'novalue', version: { at: 1, seq: 0, tab: 'x' }, accessedAt: 1, size: 1, tags: [] });
-    db.close();
+    await writeEntries(
+      name,
+      { key: 'bad', version: 'nonsense', value: 'evil' },
+      { key: 'novalue', version: { at: 1, seq: 0, tab: 'x' }, accessedAt: 1, size: 1, tags: [] },
+    );
     expect(await cache.get('bad')).toBeUndefined();
     expect(await cache.get('novalue')).toBeUndefined();
     expect(await cache.get('good')).toBe(1);
@@ -177,10 +195,7 @@ describe('the IndexedDB tier', () => {
     await cache.flush();
     expect(await stored(name)).toEqual({ new: 1 });
     expect((await cache.stats()).persistence).toMatchObject({ entries: 1, corrupt: 0 });
-    const after = await openDB(`tabcache:${name}`);
-    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-2', 'touches']);
-    expect(await after.get('info', 'totals')).toMatchObject({ count: 1, gen: 8 });
-    after.close();
+    expect(await inspect(name)).toMatchObject({ stores: ['entries', 'info', 'layout-2', 'touches'], totals: { count: 1, gen: 8 } });
   });
 
   it('marks a database of this layout made before layouts were numbered, keeping its entries', async () => {
@@ -200,10 +215,7 @@ describe('the IndexedDB tier', () => {
     db.close();
     const cache = make(name);
     expect(await cache.get('kept')).toBe('v');
-    const after = await openDB(`tabcache:${name}`);
-    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-2', 'touches']);
-    expect(await after.get('info', 'totals')).toMatchObject({ count: 1, gen: 3 });
-    after.close();
+    expect(await inspect(name)).toMatchObject({ stores: ['entries', 'info', 'layout-2', 'touches'], totals: { count: 1, gen: 3 } });
   });
 
   it('leaves a database of a newer layout alone, serving from memory and saying why', async () => {
@@ -223,11 +235,12 @@ describe('the IndexedDB tier', () => {
     await cache.flush();
     expect(await cache.get('mine')).toBe(1);
     expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/newer build .*layout 3; this build knows layout 2/) });
-    const after = await openDB(`tabcache:${name}`);
-    expect(after.version).toBe(5);
-    expect([...after.objectStoreNames].sort()).toEqual(['entries', 'info', 'layout-3']);
-    expect(await after.getAll('entries')).toEqual([{ key: 'theirs', shape: 'unknown to this build' }]);
-    after.close();
+    expect(await inspect(name)).toEqual({
+      version: 5,
+      stores: ['entries', 'info', 'layout-3'],
+      totals: undefined,
+      records: [{ key: 'theirs', shape: 'unknown to this build' }],
+    });
   });
 
   it('lets the newer version win when another tab wrote the key later', async () => {
@@ -253,9 +266,7 @@ describe('the IndexedDB tier', () => {
     const cache = make(name);
     await cache.put('k', 1);
     await cache.flush();
-    const db = await openDB(`tabcache:${name}`);
-    await db.put('entries', { key: 'k', version: { at: Date.now() + 60_000, seq: 0, tab: 'other' }, accessedAt: Date.now(), size: 10, tags: [], value: 2 });
-    db.close();
+    await writeEntries(name, { key: 'k', version: { at: Date.now() + 60_000, seq: 0, tab: 'other' }, accessedAt: Date.now(), size: 10, tags: [], value: 2 });
     expect(await cache.get('k')).toBe(1);
     const channel = new BroadcastChannel(`tabcache:${name}`);
     channel.postMessage({ tab: 'other', keys: ['k'] });
