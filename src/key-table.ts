@@ -1,4 +1,4 @@
-import { hashA, randomSeed } from './hash.js';
+import { hashA } from './hash.js';
 
 const EMPTY = 0;
 
@@ -7,7 +7,7 @@ const EMPTY = 0;
  * least twice the slots, so it is never more than half full. The table holds slot numbers (plus one, so
  * that 0 is empty) and remembers each slot's hash; a key is compared only where the hashes agree, and
  * removing a slot moves later entries back (backward-shift deletion) without reading any key. Keys are
- * hashed with a seed drawn per table, so that keys chosen to collide cannot be computed in advance.
+ * hashed with a seed the store draws per table, so that keys chosen to collide cannot be computed in advance.
  *
  * A Map did this job before: V8's Map reads the key strings of the entries it walks and of the key it
  * deletes, and a get-or-put over many keys spent most of its time there (bench/policies.bench.ts).
@@ -18,11 +18,12 @@ export class KeyTable {
   readonly #hashOf: Int32Array;
   readonly #table: Int32Array;
   readonly #mask: number;
-  readonly #seed = randomSeed();
+  readonly #seed: number;
   #size = 0;
 
-  constructor(slots: number, keys: readonly (string | undefined)[]) {
+  constructor(slots: number, keys: readonly (string | undefined)[], seed: number) {
     this.#keys = keys;
+    this.#seed = seed;
     this.#hashOf = new Int32Array(slots);
     const length = 2 ** Math.ceil(Math.log2(Math.max(2 * slots, 8)));
     this.#table = new Int32Array(length);

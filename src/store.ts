@@ -1,5 +1,6 @@
 import { PREFIX } from './errors.js';
 import { TimerWheel } from './expiry.js';
+import { randomSeed } from './hash.js';
 import { KeyTable } from './key-table.js';
 import type { Policy, PolicyContext, PolicyFactory } from './policies/policy.js';
 import type { MemoryStats, StoreConfig } from './protocol.js';
@@ -83,7 +84,9 @@ export class Store {
     const slots = config.capacity + 1;
     this.#policy = policy({ ...context, capacity: config.capacity, now });
     this.#keys = new Array<string | undefined>(slots);
-    this.#table = new KeyTable(slots, this.#keys);
+    // An injected generator makes runs reproducible; otherwise the seed is unpredictable, against flooding.
+    const seed = context.random ? (context.random() * 0x1_0000_0000) | 0 : randomSeed();
+    this.#table = new KeyTable(slots, this.#keys, seed);
     this.#values = new Array<unknown>(slots);
     this.#sizes = new Float64Array(slots);
     this.#free = new Int32Array(slots);
@@ -105,7 +108,7 @@ export class Store {
     this.#misses++;
     this.#missed = key;
     this.#missedHash = hash;
-    this.#policy.onMiss(key);
+    this.#policy.onMiss(key, hash);
     return MISS;
   }
 
@@ -151,7 +154,7 @@ export class Store {
       this.#keys[slot] = key;
       this.#table.insert(slot, hash);
       this.#bytes += size;
-      this.#policy.onInsert(slot, key, expiresAt, ttl);
+      this.#policy.onInsert(slot, key, expiresAt, ttl, hash);
     }
     this.#values[slot] = value;
     if (options.tags !== undefined || this.#tags !== undefined) {

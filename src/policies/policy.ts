@@ -8,8 +8,9 @@ export interface PolicyContext {
   /** The store's clock, in milliseconds. */
   readonly now: () => number;
   /**
-   * Uniform numbers in [0, 1), for policies that randomise (TinyLFU seeds its hash and sometimes admits at
-   * random, against hash flooding). Inject a seeded generator for reproducible runs. @default Math.random
+   * Uniform numbers in [0, 1), for policies that randomise (TinyLFU sometimes admits at random, against
+   * hash flooding). Inject a seeded generator for reproducible runs; the store then seeds its key hashes from
+   * it too. @default Math.random
    */
   readonly random?: () => number;
 }
@@ -17,13 +18,16 @@ export interface PolicyContext {
 export interface Policy {
   /** A read found the entry in `slot`. */
   onHit(slot: number): void;
-  /** A read missed `key`. Policies that learn frequencies count it; the others ignore it. */
-  onMiss(key: string): void;
   /**
-   * A new entry for `key` now lives in `slot`, expiring at `expiresAt` after a time to live of `ttl`
-   * milliseconds (both Infinity for never).
+   * A read missed `key`, whose hash is `hash`. Policies that learn frequencies count it; the others ignore it.
+   * The hash is the store's own (32 bits, seeded per store), so a policy need not hash the key again.
    */
-  onInsert(slot: number, key: string, expiresAt: number, ttl: number): void;
+  onMiss(key: string, hash: number): void;
+  /**
+   * A new entry for `key` (whose hash is `hash`) now lives in `slot`, expiring at `expiresAt` after a time to
+   * live of `ttl` milliseconds (both Infinity for never).
+   */
+  onInsert(slot: number, key: string, expiresAt: number, ttl: number, hash: number): void;
   /** The entry in `slot` got a new value, expiry time and time to live. */
   onUpdate(slot: number, expiresAt: number, ttl: number): void;
   /** The store dropped the entry in `slot` (deleted, expired or evicted); the slot may be reused. */

@@ -4,7 +4,7 @@
  * owns four counters in one 64-byte block (one cache line); its estimate is their minimum. After
  * `10 × capacity` additions every counter is halved, so that old popularity fades.
  *
- * Keys come in as 32-bit hashes, which the owner computes with a seed of its own (see `hashKey`).
+ * Keys come in as 32-bit hashes: the store's, seeded per store, so that colliding keys cannot be computed.
  */
 export class FrequencySketch {
   /** Eight 4-bit counters a word; sixteen words (64 bytes) a block. */
@@ -73,23 +73,6 @@ export class FrequencySketch {
     // Each halving truncates the odd counters; one addition spreads over four counters.
     this.#additions = (this.#additions - (odd >>> 2)) >>> 1;
   }
-}
-
-/**
- * A seeded 32-bit hash of a string. The seed enters before the first character and every step mixes
- * non-linearly, so colliding keys cannot be computed without the seed. It is not a cryptographic hash;
- * TinyLFU's random admission of warm candidates is what holds when collisions are found anyway.
- */
-export function hashKey(key: string, seed: number): number {
-  let h = seed | 0;
-  for (let i = 0; i < key.length; i++) {
-    h = Math.imul(h ^ key.charCodeAt(i), 0x5bd1e995);
-    h ^= h >>> 15;
-  }
-  h ^= key.length;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
 }
 
 /** A second, independent-looking hash of a hash: picks the four counters within the block. */

@@ -1,7 +1,7 @@
 import { Ghosts } from './ghosts.js';
 import { SlotLists } from './lists.js';
 import type { Policy, PolicyContext } from './policy.js';
-import { FrequencySketch, hashKey } from './sketch.js';
+import { FrequencySketch } from './sketch.js';
 
 const NONE = -1;
 const WINDOW = 0;
@@ -38,13 +38,12 @@ const ADMIT_HASHDOS_THRESHOLD = 6;
  *   the ratio of the other side's ghosts to this side's, at least one entry. This acts within a cache
  *   turnover, where a sample period is too long for short-lived patterns.
  *
- * Against hash flooding, the sketch hashes keys with a seed drawn per instance, and a warm candidate that
- * loses is still admitted with probability 1/128.
+ * Against hash flooding, the sketch counts the store's key hashes, which are seeded per store, and a warm
+ * candidate that loses is still admitted with probability 1/128.
  */
 export class TinyLfuPolicy implements Policy {
   readonly #capacity: number;
   readonly #random: () => number;
-  readonly #seed: number;
   readonly #sketch: FrequencySketch;
   readonly #ghosts: Ghosts;
   readonly #lists: SlotLists;
@@ -57,7 +56,6 @@ export class TinyLfuPolicy implements Policy {
   #candidate = NONE;
   /** The last key a read missed, whose insert should not count twice in the sketch. */
   #missedKey: string | undefined;
-  #missedHash = 0;
   // Hill climbing: counts over the current sample, the last sample's hit rate, the step and the moves owed.
   #warm = false;
   #hits = 0;
@@ -69,7 +67,6 @@ export class TinyLfuPolicy implements Policy {
   constructor({ capacity, random = Math.random }: PolicyContext) {
     this.#capacity = capacity;
     this.#random = random;
-    this.#seed = (random() * 0x1_0000_0000) | 0;
     this.#sketch = new FrequencySketch(capacity);
     this.#ghosts = new Ghosts(capacity);
     this.#lists = new SlotLists(capacity + 1, 3);
@@ -91,11 +88,9 @@ export class TinyLfuPolicy implements Policy {
     }
   }
 
-  onMiss(key: string): void {
-    const hash = hashKey(key, this.#seed);
+  onMiss(key: string, hash: number): void {
     this.#sketch.increment(hash);
     this.#missedKey = key;
-    this.#missedHash = hash;
     const side = this.#ghosts.take(hash);
     if (side !== 0) this.#followGhost(side);
     if (this.#warm) {
@@ -104,15 +99,9 @@ export class TinyLfuPolicy implements Policy {
     }
   }
 
-  onInsert(slot: number, key: string): void {
-    let hash: number;
-    if (key === this.#missedKey) {
-      hash = this.#missedHash;
-      this.#missedKey = undefined;
-    } else {
-      hash = hashKey(key, this.#seed);
-      this.#sketch.increment(hash);
-    }
+  onInsert(slot: number, key: string, _expiresAt: number, _ttl: number, hash: number): void {
+    if (key === this.#missedKey) this.#missedKey = undefined;
+    else this.#sketch.increment(hash);
     this.#hash[slot] = hash;
     this.#region[slot] = WINDOW;
     this.#lists.pushHead(WINDOW, slot);

@@ -45,10 +45,10 @@ export class Mirror {
       const keys = new Array<string | undefined>(context.capacity + 1);
       const mirrored: Policy = {
         onHit: (slot) => policy.onHit(slot),
-        onMiss: (key) => policy.onMiss(key),
-        onInsert: (slot, key, expiresAt, ttl) => {
+        onMiss: (key, hash) => policy.onMiss(key, hash),
+        onInsert: (slot, key, expiresAt, ttl, hash) => {
           keys[slot] = key;
-          policy.onInsert(slot, key, expiresAt, ttl);
+          policy.onInsert(slot, key, expiresAt, ttl, hash);
         },
         onUpdate: (slot, expiresAt, ttl) => policy.onUpdate(slot, expiresAt, ttl),
         onRemove: (slot) => {
