@@ -75,18 +75,19 @@ export class Connection {
     try {
       if (typeof indexedDB === 'undefined') throw new Error('IndexedDB does not exist in this context');
       let db = await this.#openAt(undefined);
+      if (!hasSchema(db) && newerLayout(db) === undefined) {
+        // Made by something else, or by code of an earlier layout: upgrade it to ours.
+        const version = db.version + 1;
+        db.close();
+        db = await this.#openAt(version);
+      }
+      // Checked again after an upgrade: a newer build may have upgraded it to that version first.
       const newer = newerLayout(db);
       if (newer !== undefined) {
         db.close();
         this.#failed = true;
         this.#unavailable(`the database is laid out by a newer build of tabcache (layout ${newer}; this build knows layout ${LAYOUT}), so its entries are left alone; reload the page to run the newer build`);
         return undefined;
-      }
-      if (!hasSchema(db)) {
-        // Made by something else, or by code of another layout: upgrade it to ours.
-        const version = db.version + 1;
-        db.close();
-        db = await this.#openAt(version);
       }
       try {
         await this.#prepare(db);
