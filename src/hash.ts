@@ -23,6 +23,11 @@ function fmix(h: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
+/** A seed drawn from `random` when one is injected (reproducible runs), else an unpredictable one. */
+export function seedFrom(random: (() => number) | undefined): number {
+  return random ? (random() * 0x1_0000_0000) | 0 : randomSeed();
+}
+
 /** A random 32-bit seed. */
 export function randomSeed(): number {
   return crypto.getRandomValues(new Int32Array(1))[0]!;

@@ -1,6 +1,6 @@
 import { PREFIX } from './errors.js';
 import { TimerWheel } from './expiry.js';
-import { randomSeed } from './hash.js';
+import { seedFrom } from './hash.js';
 import { KeyTable } from './key-table.js';
 import type { Policy, PolicyContext, PolicyFactory } from './policies/policy.js';
 import type { MemoryStats, StoreConfig } from './protocol.js';
@@ -84,9 +84,7 @@ export class Store {
     const slots = config.capacity + 1;
     this.#policy = policy({ ...context, capacity: config.capacity, now });
     this.#keys = new Array<string | undefined>(slots);
-    // An injected generator makes runs reproducible; otherwise the seed is unpredictable, against flooding.
-    const seed = context.random ? (context.random() * 0x1_0000_0000) | 0 : randomSeed();
-    this.#table = new KeyTable(slots, this.#keys, seed);
+    this.#table = new KeyTable(slots, this.#keys, seedFrom(context.random));
     this.#values = new Array<unknown>(slots);
     this.#sizes = new Float64Array(slots);
     this.#free = new Int32Array(slots);

@@ -1,4 +1,4 @@
-import { hashA, randomSeed } from '../../src/hash.js';
+import { hashA, seedFrom } from '../../src/hash.js';
 import type { PolicyFactory } from '../../src/policies/policy.js';
 import type { Trace } from './trace.js';
 
@@ -14,7 +14,7 @@ const NONE = -1;
 export function replay(trace: Trace, factory: PolicyFactory, capacity: number, random?: () => number): number {
   const policy = factory({ capacity, now: () => 0, ...(random ? { random } : {}) });
   const { ids, keys } = trace;
-  const seed = random ? (random() * 0x1_0000_0000) | 0 : randomSeed();
+  const seed = seedFrom(random);
   const hashes = Int32Array.from(keys, (key) => hashA(key, seed));
   const slotOf = new Int32Array(keys.length).fill(NONE);
   const idOf = new Int32Array(capacity + 1);

@@ -44,8 +44,8 @@ export interface CacheDB extends DBSchema {
   /** Wall-clock milliseconds of the last read of a key, when later than its write: a tiny record per read key. */
   touches: { key: string; value: number; indexes: { at: number } };
   info: { key: 'totals'; value: Totals };
-  /** Empty: its name carries the layout's number (LAYOUT). */
-  'layout-2': { key: string; value: never };
+  /** Empty: its name carries the layout's number. */
+  [LAYOUT_STORE]: { key: string; value: never };
 }
 
 export type Database = IDBPDatabase<CacheDB>;
@@ -58,7 +58,7 @@ export const STORES: StoreName[] = ['entries', 'touches', 'info'];
  * from metadata) carried none.
  */
 export const LAYOUT = 2;
-const LAYOUT_STORE: StoreName = 'layout-2';
+const LAYOUT_STORE = `layout-${LAYOUT}` as const;
 const INDEXES: { name: 'expiresAt' | 'lru' | 'tags'; keyPath: string | string[]; multiEntry: boolean }[] = [
   { name: 'expiresAt', keyPath: 'expiresAt', multiEntry: false },
   { name: 'lru', keyPath: ['accessedAt', 'size'], multiEntry: false },

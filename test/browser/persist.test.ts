@@ -265,13 +265,17 @@ describe('the IndexedDB tier', () => {
     const name = unique('unreadable');
     const cache = make(name);
     await cache.put('k', 1);
+    await cache.put('unnamed', 1);
     await cache.flush();
-    await writeEntries(name, { key: 'k', version: { at: Date.now() + 60_000, seq: 0, tab: 'other' }, accessedAt: Date.now(), size: 10, tags: [], value: 2 });
+    const newer = (key: string) => ({ key, version: { at: Date.now() + 60_000, seq: 0, tab: 'other' }, accessedAt: Date.now(), size: 10, tags: [], value: 2 });
+    await writeEntries(name, newer('k'), newer('unnamed'));
     expect(await cache.get('k')).toBe(1);
     const channel = new BroadcastChannel(`tabcache:${name}`);
     channel.postMessage({ tab: 'other', keys: ['k'] });
     channel.close();
     await expect.poll(() => cache.get('k')).toBe(2);
+    // Every copy goes, not only the keys the message seems to name: what it changed cannot be known.
+    expect(await cache.get('unnamed')).toBe(2);
   });
 
   it('brings two tabs that write the same key at once to the same value', async () => {
