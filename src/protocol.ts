@@ -110,7 +110,7 @@ export interface PersistenceStats {
   pending: number;
   /** Batches that ran out of storage quota at least once. */
   quotaFailures: number;
-  /** Entries that could not be written for want of quota: they live in memory only. */
+  /** Puts that live in memory only: no quota left, a value IndexedDB cannot clone, a failed batch, or no usable database. */
   memoryOnly: number;
   /** Records found in IndexedDB that did not match the schema: skipped, removed and counted here. */
   corrupt: number;

@@ -14,7 +14,7 @@ export type Availability = { state: 'open' | 'opening' | 'closed' } | { state: '
 export class Connection {
   readonly #name: string;
   readonly #prepare: (db: Database) => Promise<void>;
-  readonly #onOpen: () => void;
+  readonly #onSettled: () => void;
   readonly #warn: (message: string) => void;
   #db: Database | undefined;
   #opening: Promise<Database | undefined> | undefined;
@@ -23,13 +23,13 @@ export class Connection {
   #warned = false;
 
   /**
-   * `prepare` runs on each new connection before anyone gets it; `onOpen` after, so that writes held back
-   * meanwhile can go.
+   * `prepare` runs on each new connection before anyone gets it. `onSettled` runs after an open succeeds or
+   * fails for good, so that writes held back meanwhile can go, or be given up.
    */
-  constructor(cacheName: string, prepare: (db: Database) => Promise<void>, onOpen: () => void, warn: (message: string) => void = console.warn) {
+  constructor(cacheName: string, prepare: (db: Database) => Promise<void>, onSettled: () => void, warn: (message: string) => void = console.warn) {
     this.#name = databaseName(cacheName);
     this.#prepare = prepare;
-    this.#onOpen = onOpen;
+    this.#onSettled = onSettled;
     this.#warn = warn;
   }
 
@@ -75,18 +75,21 @@ export class Connection {
     try {
       if (typeof indexedDB === 'undefined') throw new Error('IndexedDB does not exist in this context');
       let db = await this.#openAt(undefined);
-      if (!hasSchema(db) && newerLayout(db) === undefined) {
+      for (let tries = 0; tries < 2 && !hasSchema(db) && newerLayout(db) === undefined; tries++) {
         // Made by something else, or by code of an earlier layout: upgrade it to ours.
         const version = db.version + 1;
         db.close();
-        db = await this.#openAt(version);
+        // A newer build that upgraded it past that version meanwhile makes this a VersionError: look again.
+        db = await this.#openAt(version).catch((error: unknown) => {
+          if (tries > 0 || !(error instanceof DOMException && error.name === 'VersionError')) throw error;
+          return this.#openAt(undefined);
+        });
       }
       // Checked again after an upgrade: a newer build may have upgraded it to that version first.
       const newer = newerLayout(db);
       if (newer !== undefined) {
         db.close();
-        this.#failed = true;
-        this.#unavailable(`the database is laid out by a newer build of tabcache (layout ${newer}; this build knows layout ${LAYOUT}), so its entries are left alone; reload the page to run the newer build`);
+        this.#fail(`the database is laid out by a newer build of tabcache (layout ${newer}; this build knows layout ${LAYOUT}), so its entries are left alone; reload the page to run the newer build`);
         return undefined;
       }
       try {
@@ -99,13 +102,18 @@ export class Connection {
       }
       this.#db = db;
       this.#availability = { state: 'open' };
-      this.#onOpen();
+      this.#onSettled();
       return db;
     } catch (error) {
-      this.#failed = true;
-      this.#unavailable(`IndexedDB cannot be opened: ${error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error)}`);
+      this.#fail(`IndexedDB cannot be opened: ${error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error)}`);
       return undefined;
     }
+  }
+
+  #fail(reason: string): void {
+    this.#failed = true;
+    this.#unavailable(reason);
+    this.#onSettled();
   }
 
   #openAt(version: number | undefined): Promise<Database> {

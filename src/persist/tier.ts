@@ -291,9 +291,10 @@ export class Tier {
   #noDatabase(): void {
     const done = this.#queueDone;
     this.#queueDone = deferred();
-    if (this.#connection.availability.state === 'unavailable' && this.#connection.failed) {
+    if (this.#connection.failed) {
       const batch = this.#queue;
       this.#queue = new Batch();
+      this.#counts.memoryOnly += batch.puts().length;
       this.#options.committed(announcement(batch, [], undefined));
     }
     done.resolve();

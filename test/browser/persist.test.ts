@@ -1,6 +1,7 @@
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, type TabCache } from '../../src/index.js';
+import { Connection } from '../../src/persist/database.js';
 
 // The IndexedDB tier against Chromium's real IndexedDB. "Reopening" is a new cache of the same name: a new
 // worker with an empty memory tier, as after a reload.
@@ -339,6 +340,30 @@ describe('the IndexedDB tier', () => {
     expect(await stored(name)).toEqual({ a: 1 });
   });
 
+  it('gives up the writes it held while blocked once the open finds a newer layout', async () => {
+    const name = unique('blocked-newer');
+    const old = await openDB(`tabcache:${name}`, 1);
+    // A newer build's upgrade, blocked by the old connection; this cache's open waits behind it.
+    const newer = openDB(`tabcache:${name}`, 5, {
+      upgrade(db) {
+        db.createObjectStore('entries', { keyPath: 'key' });
+        db.createObjectStore('info');
+        db.createObjectStore('layout-3');
+      },
+    });
+    const cache = make(name);
+    await cache.put('a', 1);
+    await cache.flush();
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', pending: 1 });
+    old.close();
+    (await newer).close();
+    await expect.poll(async () => (await cache.stats()).persistence.reason, { timeout: 5_000 }).toMatch(/newer build/);
+    await expect.poll(async () => (await cache.stats()).persistence, { timeout: 2_000 }).toMatchObject({ pending: 0, memoryOnly: 1 });
+    await cache.flush();
+    expect(await cache.get('a')).toBe(1);
+    expect(await inspect(name)).toMatchObject({ version: 5, stores: ['entries', 'info', 'layout-3'], records: [] });
+  });
+
   it('gives way to another connection that upgrades the database, then reopens', async () => {
     const name = unique('upgrade');
     const cache = make(name);
@@ -353,5 +378,37 @@ describe('the IndexedDB tier', () => {
     await cache.put('b', 2);
     await cache.flush();
     expect(await stored(name)).toEqual({ a: 1, b: 2 });
+  });
+});
+
+describe('the database connection', () => {
+  it('looks again when a newer build upgrades the database past the version it was about to take', async () => {
+    const name = unique('raced');
+    const full = `tabcache:${name}`;
+    (await openDB(full, 1)).close();
+    // The first upgrade request this connection makes is preceded by a newer build's, which IndexedDB
+    // runs first: the connection's own then asks for an older version than the database has.
+    const realOpen = indexedDB.open.bind(indexedDB);
+    let raced = false;
+    indexedDB.open = (dbName: string, version?: number) => {
+      if (dbName === full && version !== undefined && !raced) {
+        raced = true;
+        void openDB(full, version + 4, {
+          upgrade(db) {
+            db.createObjectStore('entries', { keyPath: 'key' });
+            db.createObjectStore('layout-3');
+          },
+        }).then((db) => db.close());
+      }
+      return realOpen(dbName, version);
+    };
+    try {
+      const connection = new Connection(name, async () => {}, () => {});
+      expect(await connection.get()).toBeUndefined();
+      expect(raced).toBe(true);
+      expect(connection.availability).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/newer build .*layout 3/) });
+    } finally {
+      indexedDB.open = realOpen;
+    }
   });
 });
