@@ -20,7 +20,8 @@ export interface Policy {
   onHit(slot: number): void;
   /**
    * A read missed `key`, whose hash is `hash`. Policies that learn frequencies count it; the others ignore it.
-   * The hash is the store's own (32 bits, seeded per store), so a policy need not hash the key again.
+   * The hash is the store's own, so a policy need not hash the key again: a signed 32-bit integer, seeded per
+   * store, so it differs between stores and page loads and means nothing once stored or sent elsewhere.
    */
   onMiss(key: string, hash: number): void;
   /**

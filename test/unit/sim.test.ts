@@ -10,7 +10,9 @@ import { readReference } from '../../bench/sim/reference.js';
 import { replay } from '../../bench/sim/replay.js';
 import { simulate } from '../../bench/sim/run.js';
 import { parseTrace, readTrace } from '../../bench/sim/trace.js';
+import { seededRandom } from '../../bench/sim/random.js';
 import { LruPolicy } from '../../src/policies/lru.js';
+import { TinyLfuPolicy } from '../../src/policies/tinylfu.js';
 import { isMiss, Store } from '../../src/store.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +44,23 @@ describe('replay', () => {
       else store.put(keys[id]!, id);
     }
     expect(replay({ ids, keys }, (c) => new LruPolicy(c), 200)).toBe(hits);
+  });
+
+  it('counts the same hits as the real Store with tinylfu, seeded alike, so sketch and hashes agree', () => {
+    const random = seededRandom(7);
+    // Skewed, with a shifting hot set, so that admission, the window's moves and the sketch's halving all act.
+    const ids = Int32Array.from({ length: 60_000 }, (_, i) => Math.floor(random() ** 3 * 3_000 + i / 20) % 4_000);
+    const keys = Array.from({ length: 4_000 }, (_, i) => `k${i}`);
+    for (const capacity of [50, 200, 1_000]) {
+      const store = new Store({ name: 's', policy: 'tinylfu', capacity, maxBytes: undefined, ttl: undefined }, (c) => new TinyLfuPolicy(c), Date.now, { random: seededRandom(1) });
+      let hits = 0;
+      for (const id of ids) {
+        if (!isMiss(store.get(keys[id]!))) hits++;
+        else store.put(keys[id]!, id);
+      }
+      expect(hits).toBeGreaterThan(0);
+      expect(replay({ ids, keys }, (c) => new TinyLfuPolicy(c), capacity, seededRandom(1)), `capacity ${capacity}`).toBe(hits);
+    }
   });
 
   it('computes Belady on a small case by hand', () => {
