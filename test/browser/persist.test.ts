@@ -364,6 +364,27 @@ describe('the IndexedDB tier', () => {
     expect(await inspect(name)).toMatchObject({ version: 5, stores: ['entries', 'info', 'layout-3'], records: [] });
   });
 
+  it('gives way to a newer build that upgrades the database under it, then leaves the database alone', async () => {
+    const name = unique('upgraded-newer');
+    const cache = make(name);
+    await cache.put('a', 1);
+    await cache.flush();
+    const { version } = await inspect(name);
+    const newer = await openDB(`tabcache:${name}`, version + 1, {
+      upgrade(db, _old, _new, tx) {
+        db.deleteObjectStore('layout-2');
+        db.createObjectStore('layout-3');
+        void tx.objectStore('entries').clear();
+      },
+    });
+    newer.close();
+    await cache.put('b', 2);
+    await cache.flush();
+    expect(await cache.get('b')).toBe(2);
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/newer build/), pending: 0 });
+    expect(await inspect(name)).toMatchObject({ version: version + 1, stores: ['entries', 'info', 'layout-3', 'touches'], records: [] });
+  });
+
   it('gives way to another connection that upgrades the database, then reopens', async () => {
     const name = unique('upgrade');
     const cache = make(name);
