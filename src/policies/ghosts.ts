@@ -12,6 +12,8 @@ export class Ghosts {
   readonly #recent: Uint8Array;
   readonly #bySide = new Int32Array(3);
   #evictions = 0;
+  /** The eviction number of the ghost `take` last found, to tell in which order ghosts come back. */
+  takenAt = 0;
 
   constructor(capacity: number) {
     const bits = Math.max(4, Math.ceil(Math.log2(2 * capacity)));
@@ -45,6 +47,7 @@ export class Ghosts {
     const side = this.#sides[at]!;
     if (side === 0 || this.#hashes[at] !== hash) return 0;
     this.#sides[at] = 0;
+    this.takenAt = this.#evictedAt[at]!;
     return ((this.#evictions - this.#evictedAt[at]!) | 0) <= this.#recent.length ? side : 0;
   }
 

@@ -21,6 +21,13 @@ const HILL_CLIMBER_STEP_DECAY_RATE = 0.98;
 const QUEUE_TRANSFER_THRESHOLD = 1000;
 /** A candidate this warm is sometimes admitted at random, so that an attacker cannot pin the victims. */
 const ADMIT_HASHDOS_THRESHOLD = 6;
+/**
+ * Window ghosts come back in random order about half the time and in a loop never; past this share, in
+ * reverse order of eviction, the traffic is sweeping back over what the window turned away.
+ */
+const REVERSAL_SHARE = 0.75;
+/** The share of reverse returns is averaged over about this many window-ghost returns. */
+const REVERSAL_MEMORY = 16;
 
 /**
  * W-TinyLFU (Einziger, Friedman and Manes, 2017) as Caffeine implements it. New entries enter an LRU
@@ -37,6 +44,14 @@ const ADMIT_HASHDOS_THRESHOLD = 6;
  *   (a candidate turned away) grows the window; a miss on a key main evicted lately shrinks it; each by
  *   the ratio of the other side's ghosts to this side's, at least one entry. This acts within a cache
  *   turnover, where a sample period is too long for short-lived patterns.
+ *
+ * Both assume that what came back lately will come back again. A sweep that reverses breaks that: the
+ * window's ghosts then return in reverse order of eviction, each deeper than the last, so growing the window
+ * one entry per return never catches the next one and only takes from main entries the sweep is about to
+ * reach; and a candidate outranks a victim by one sighting merely because the sweep has passed it and not
+ * yet the victim. While most recent window-ghost returns came back in reverse order, those returns do not
+ * grow the window, the climber holds still, and a candidate must lead the victim by two. On the other traces
+ * measured reverse returns stay under half, and the policy is as above (docs/policies.md).
  *
  * Against hash flooding, the sketch counts the store's key hashes, which are seeded per store, and a warm
  * candidate that loses is still admitted with probability 1/128.
@@ -63,6 +78,10 @@ export class TinyLfuPolicy implements Policy {
   #previousHitRate = 0;
   #stepSize = 0;
   #adjustment = 0;
+  /** Averaged share of window-ghost returns that came back before the one returned last: a sweep reversing. */
+  #reversed = 0;
+  /** The eviction number of the last window ghost that returned. */
+  #lastReturn = 0;
 
   constructor({ capacity, random = Math.random }: PolicyContext) {
     this.#capacity = capacity;
@@ -92,6 +111,7 @@ export class TinyLfuPolicy implements Policy {
     this.#sketch.increment(hash);
     this.#missedKey = key;
     const side = this.#ghosts.take(hash);
+    if (side === FROM_WINDOW) this.#noteReturn(this.#ghosts.takenAt);
     if (side !== 0) this.#followGhost(side);
     if (this.#warm) {
       this.#misses++;
@@ -156,6 +176,8 @@ export class TinyLfuPolicy implements Policy {
     this.#previousHitRate = 0;
     this.#stepSize = -HILL_CLIMBER_STEP_PERCENT * this.#capacity;
     this.#adjustment = 0;
+    this.#reversed = 0.5;
+    this.#lastReturn = 0;
   }
 
   /** A use of the entry in `slot`: counts it and moves it up its region (probation promotes to protected). */
@@ -174,7 +196,8 @@ export class TinyLfuPolicy implements Policy {
 
   #admit(candidateHash: number, victimHash: number): boolean {
     const candidateFrequency = this.#sketch.frequency(candidateHash);
-    if (candidateFrequency > this.#sketch.frequency(victimHash)) return true;
+    const lead = this.#reversing ? 1 : 0;
+    if (candidateFrequency > this.#sketch.frequency(victimHash) + lead) return true;
     return candidateFrequency >= ADMIT_HASHDOS_THRESHOLD && this.#random() < 1 / 128;
   }
 
@@ -189,11 +212,23 @@ export class TinyLfuPolicy implements Policy {
     this.#region[slot] = to;
   }
 
+  get #reversing(): boolean {
+    return this.#reversed > REVERSAL_SHARE;
+  }
+
+  /** Counts a window ghost evicted as the `evictedAt`th towards the share that came back in reverse order. */
+  #noteReturn(evictedAt: number): void {
+    const reverse = ((evictedAt - this.#lastReturn) | 0) < 0 ? 1 : 0;
+    this.#reversed += (reverse - this.#reversed) / REVERSAL_MEMORY;
+    this.#lastReturn = evictedAt;
+  }
+
   /** ARC's adaptation: a miss that a bigger window (or a bigger main) would have been a hit moves the boundary. */
   #followGhost(side: number): void {
     const fromWindow = this.#ghosts.count(FROM_WINDOW);
     const fromMain = this.#ghosts.count(FROM_MAIN);
     if (side === FROM_WINDOW) {
+      if (this.#reversing) return;
       this.#adjustment += Math.max(1, Math.round(fromMain / Math.max(fromWindow, 1)));
       this.#increaseWindow();
     } else {
@@ -221,7 +256,8 @@ export class TinyLfuPolicy implements Policy {
         ? HILL_CLIMBER_STEP_PERCENT * this.#capacity * (amount >= 0 ? 1 : -1)
         : HILL_CLIMBER_STEP_DECAY_RATE * amount;
     this.#previousHitRate = hitRate;
-    this.#adjustment = Math.trunc(amount);
+    // A sample's hit rate then depends on where the turns of the sweep fall in it, not on the window.
+    this.#adjustment = this.#reversing ? 0 : Math.trunc(amount);
     this.#hits = this.#misses = 0;
   }
 

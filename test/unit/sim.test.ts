@@ -82,10 +82,7 @@ describe.skipIf(!haveTraces)('shared traces against REFERENCE.tsv', { timeout: 1
     }
   });
 
-  // The goals of tinylfu. zigzag (back-and-forth sweeps, where LRU is optimal) is a known gap: the window
-  // moves back and forth at each reversal instead of settling (docs/policies.md, "Known gap"). `it.fails`
-  // keeps it visible and turns red once it is fixed.
-  const zigzag = new Set(['zigzag']);
+  // The goals of tinylfu.
   const goal = (name: string) => () => {
     const trace = readTrace(path.join(TRACES, `${name}.keys.gz`));
     const rows = reference.filter((r) => r.trace === name);
@@ -99,7 +96,7 @@ describe.skipIf(!haveTraces)('shared traces against REFERENCE.tsv', { timeout: 1
       if (name === 'oltp') expect(tinylfu, `oltp at ${capacity}: tinylfu vs ARC`).toBeGreaterThanOrEqual(ratio('arc'));
     }
   };
-  for (const name of names) (zigzag.has(name) ? it.fails : it)(`tinylfu meets its goals on ${name}`, goal(name));
+  for (const name of names) it(`tinylfu meets its goals on ${name}`, goal(name));
 
   it('tinylfu closes at least half of the LRU-to-OPT gap on average', () => {
     let closed = 0;
