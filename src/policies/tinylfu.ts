@@ -22,8 +22,8 @@ const QUEUE_TRANSFER_THRESHOLD = 1000;
 /** A candidate this warm is sometimes admitted at random, so that an attacker cannot pin the victims. */
 const ADMIT_HASHDOS_THRESHOLD = 6;
 /**
- * Window ghosts come back in random order about half the time and in a loop never; past this share, in
- * reverse order of eviction, the traffic is sweeping back over what the window turned away.
+ * Past this share of window-ghost returns in reverse order of eviction, the traffic is sweeping back over
+ * what the window turned away. Returns in random order give about half; a loop gives none.
  */
 const REVERSAL_SHARE = 0.75;
 /** The share of reverse returns is averaged over about this many window-ghost returns. */
@@ -78,7 +78,7 @@ export class TinyLfuPolicy implements Policy {
   #previousHitRate = 0;
   #stepSize = 0;
   #adjustment = 0;
-  /** Averaged share of window-ghost returns that came back before the one returned last: a sweep reversing. */
+  /** The share of recent window-ghost returns evicted before the return ahead of them, averaged. */
   #reversed = 0;
   /** The eviction number of the last window ghost that returned. */
   #lastReturn = 0;
@@ -256,7 +256,7 @@ export class TinyLfuPolicy implements Policy {
         ? HILL_CLIMBER_STEP_PERCENT * this.#capacity * (amount >= 0 ? 1 : -1)
         : HILL_CLIMBER_STEP_DECAY_RATE * amount;
     this.#previousHitRate = hitRate;
-    // A sample's hit rate then depends on where the turns of the sweep fall in it, not on the window.
+    // While a sweep reverses, a sample's hit rate depends on where its turns fall, not on the window.
     this.#adjustment = this.#reversing ? 0 : Math.trunc(amount);
     this.#hits = this.#misses = 0;
   }
