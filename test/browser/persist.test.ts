@@ -1,4 +1,4 @@
-import { openDB } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, type TabCache } from '../../src/index.js';
 import { Connection } from '../../src/persist/database.js';
@@ -44,6 +44,13 @@ async function inspect(name: string) {
   } finally {
     db.close();
   }
+}
+
+/** The upgrade of a newer build of tabcache to a new database: the stores of a layout 3. */
+function layOutAsNewerBuild(db: IDBPDatabase): void {
+  db.createObjectStore('entries', { keyPath: 'key' });
+  db.createObjectStore('info');
+  db.createObjectStore('layout-3');
 }
 
 describe('the IndexedDB tier', () => {
@@ -222,11 +229,7 @@ describe('the IndexedDB tier', () => {
   it('leaves a database of a newer layout alone, serving from memory and saying why', async () => {
     const name = unique('newer-layout');
     const db = await openDB(`tabcache:${name}`, 5, {
-      upgrade(db) {
-        db.createObjectStore('entries', { keyPath: 'key' });
-        db.createObjectStore('info');
-        db.createObjectStore('layout-3');
-      },
+      upgrade: layOutAsNewerBuild,
     });
     await db.put('entries', { key: 'theirs', shape: 'unknown to this build' });
     db.close();
@@ -345,11 +348,7 @@ describe('the IndexedDB tier', () => {
     const old = await openDB(`tabcache:${name}`, 1);
     // A newer build's upgrade, blocked by the old connection; this cache's open waits behind it.
     const newer = openDB(`tabcache:${name}`, 5, {
-      upgrade(db) {
-        db.createObjectStore('entries', { keyPath: 'key' });
-        db.createObjectStore('info');
-        db.createObjectStore('layout-3');
-      },
+      upgrade: layOutAsNewerBuild,
     });
     const cache = make(name);
     await cache.put('a', 1);
@@ -415,10 +414,7 @@ describe('the database connection', () => {
       if (dbName === full && version !== undefined && !raced) {
         raced = true;
         void openDB(full, version + 4, {
-          upgrade(db) {
-            db.createObjectStore('entries', { keyPath: 'key' });
-            db.createObjectStore('layout-3');
-          },
+          upgrade: layOutAsNewerBuild,
         }).then((db) => db.close());
       }
       return realOpen(dbName, version);
