@@ -144,7 +144,20 @@ export type BatchAnswer =
   | { client: string; batch: number; replies: Reply[] }
   | { client: string; batch: number; error: WireError };
 
-/** What the worker exposes over comlink: the set-up calls. */
+/**
+ * What the page hands a frame along with its port, since a frame's port carries batches and nothing else: the
+ * worker's wire version, and for a frame of the page's own origin, the Web Lock the worker holds for life and
+ * the shared table.
+ */
+export interface PortOffer {
+  wire: number;
+  aliveLock?: string;
+  shared?: SharedArrayBuffer;
+}
+
+/**
+ * What the worker exposes over comlink, to the page that started it and to no one else: the set-up calls.
+ */
 export interface WorkerApi {
   /**
    * Builds the store (or checks that the one already built matches), and holds the Web Lock named
@@ -153,6 +166,9 @@ export interface WorkerApi {
    * with a `VersionMismatchError`, a client whose `wire` version is not the worker's.
    */
   open(config: StoreConfig, aliveLock: string, canShare: boolean, wire: number): Promise<OpenReply>;
-  /** Serves `port` too, comlink calls and batches alike: how a page hands its worker to a frame. */
-  attach(port: MessagePort): void;
+  /**
+   * Serves batches on `port`, which the page hands to a frame of `origin`. Nothing but batches: each message is
+   * checked by shape before it runs, and anything else is dropped with one warning per origin.
+   */
+  attach(port: MessagePort, origin: string): void;
 }

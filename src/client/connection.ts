@@ -1,10 +1,9 @@
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { CacheClosedError, fromWire, PREFIX, VersionMismatchError, WorkerGoneError } from '../errors.js';
-import type { BatchAnswer, BatchMessage, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { BatchAnswer, BatchMessage, PortOffer, Reply, Request, StoreConfig } from '../protocol.js';
 import { SharedTableView } from '../shared-memory/table-view.js';
-import { checkWire, WIRE_VERSION } from '../wire.js';
+import { checkWire } from '../wire.js';
 import { flushOnHide } from './hide.js';
-import type { Link, LinkFactory, LinkInfo } from './link.js';
+import { randomId, type Link, type LinkFactory, type LinkInfo } from './link.js';
 
 interface Call {
   request: Request;
@@ -16,7 +15,8 @@ interface Call {
 interface Session {
   /** Set once the link is made (a frame's link waits for the page to answer). */
   link: Link | undefined;
-  remote: Remote<WorkerApi> | undefined;
+  /** What the worker answered to `open`, to pass on to a frame with a port. */
+  offer: PortOffer | undefined;
   /** Names this session's batches, among those of other clients of the same worker. */
   id: string;
   /** The batches sent and not yet answered, by number, and the next number. */
@@ -89,8 +89,11 @@ export class Connection {
     return this.#writes === 0 && !this.#closed ? this.#session?.table : undefined;
   }
 
-  /** A new port to the worker, served like the first, and when that worker is gone; for handing to a frame. */
-  async endpoint(): Promise<{ port: MessagePort; ended: Promise<void> }> {
+  /**
+   * A new port on which the worker serves batches for a frame of `origin`, what the frame needs to know of the
+   * worker, and when that worker is gone.
+   */
+  async endpoint(origin: string): Promise<{ port: MessagePort; offer: PortOffer; ended: Promise<void> }> {
     const refusal = this.#refusal();
     if (refusal) throw refusal;
     const session = this.#session ?? this.#start();
@@ -99,11 +102,12 @@ export class Connection {
       throw new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the worker stopped before it could serve a frame`);
     });
     await Promise.race([session.opened, gone]);
-    const remote = session.remote;
-    if (!remote) return gone; // it ended as it opened
+    const { link, offer } = session;
+    if (!link || !offer) return gone; // it ended as it opened
+    if (!link.attach) throw new TypeError(`${PREFIX}cache '${this.#config.name}' is the parent page's: a frame cannot share it further`);
     const { port1, port2 } = new MessageChannel();
-    await Promise.race([remote.attach(transfer(port2, [port2])), gone]);
-    return { port: port1, ended: session.ended };
+    await Promise.race([link.attach(port2, origin), gone]);
+    return { port: port1, offer, ended: session.ended };
   }
 
   /** Drops the link without closing the cache: the next call makes a new one. For pages going away. */
@@ -177,7 +181,7 @@ export class Connection {
     const ended = new Promise<void>((resolve) => (markEnded = resolve));
     const session: Session = {
       link: undefined,
-      remote: undefined,
+      offer: undefined,
       id: randomId(),
       answers: new Map(),
       nextBatch: 0,
@@ -197,7 +201,6 @@ export class Connection {
         throw new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': the link came after the cache let go of it`);
       }
       session.link = link;
-      session.remote = wrap<WorkerApi>(link.endpoint);
       link.endpoint.addEventListener('message', (event) => {
         const answer = (event as MessageEvent<Partial<BatchAnswer> | null>).data;
         if (answer?.client !== session.id || typeof answer.batch !== 'number') return; // comlink's, or another client's
@@ -208,13 +211,13 @@ export class Connection {
       void link.gone.then((reason) =>
         this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
       );
-      const aliveLock = `tabcache:alive:${randomId()}`;
       const canShare = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-      const { wire, shared } = await session.remote.open(this.#config, aliveLock, canShare, WIRE_VERSION);
+      const { wire, aliveLock, shared } = await link.open(this.#config, canShare);
       checkWire(wire, 'worker');
+      session.offer = { wire, ...(aliveLock !== undefined && { aliveLock }), ...(shared && { shared }) };
       if (shared && this.#session === session) session.table = new SharedTableView(shared);
       session.ready = true;
-      link.watch(aliveLock);
+      if (aliveLock !== undefined) link.watch(aliveLock);
     })();
     // A link that cannot be made, or a worker that cannot open the store (a bad option, an unknown policy), is
     // ended: the next call tries anew. A worker of another wire version is the exception: a new one would be too.
@@ -233,10 +236,9 @@ export class Connection {
     session.inFlight.clear();
     session.table = undefined;
     session.answers.clear();
-    if (session.remote) session.remote[releaseProxy]();
     session.link?.close();
-    session.remote = undefined;
     session.link = undefined;
+    session.offer = undefined;
     session.markEnded();
   }
 }
@@ -246,10 +248,4 @@ const WRITES: ReadonlySet<Request['op']> = new Set(['put', 'delete', 'clear', 'i
 function cloneError(request: Request, error: Error): DOMException {
   const what = 'key' in request ? `the value for key ${JSON.stringify(request.key)}` : `'${request.op}'`;
   return new DOMException(`${PREFIX}${what} cannot be stored: ${error.message}`, 'DataCloneError');
-}
-
-function randomId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

@@ -2,8 +2,9 @@
 // the frame asks only parents of the origins it trusts, and the page answers only its own child frames of
 // the origins it lists; anything else is ignored.
 import { PREFIX } from '../errors.js';
+import type { PortOffer } from '../protocol.js';
 import type { Connection } from './connection.js';
-import type { Link } from './link.js';
+import { randomId, type Link } from './link.js';
 
 const REQUEST = 'tabcache:connect';
 const ACK = 'tabcache:ack';
@@ -11,6 +12,10 @@ const ANSWER = 'tabcache:port';
 const GONE = 'tabcache:gone';
 /** How long a frame waits for the port once the page has said it is coming (its worker may be starting). */
 const PORT_TIMEOUT = 30_000;
+/** How often a frame asks again until the page answers: the page may call `share()` after the frame asked. */
+const ASK_AGAIN = 100;
+/** Origins whose frames were refused, or sent what is not a batch: each is warned of once in a page's life. */
+const warned = new Set<string>();
 
 interface ConnectRequest {
   type: typeof REQUEST;
@@ -19,13 +24,14 @@ interface ConnectRequest {
 }
 
 /**
- * The page's answers: at once an ACK (a port is coming), then the port, and later, with type GONE, word that
- * the port's worker has stopped.
+ * The page's answers: at once an ACK (a port is coming), then the port with what the frame must know of the
+ * worker (`offer`), and later, with type GONE, word that the port's worker has stopped.
  */
 interface PortAnswer {
   type: typeof ACK | typeof ANSWER | typeof GONE;
   name: string;
   id: string;
+  offer?: PortOffer;
 }
 
 export interface ShareOptions {
@@ -36,26 +42,35 @@ export interface ShareOptions {
   origins?: readonly string[];
 }
 
-/** Page side: answers connect requests from child frames with a new port to the worker. Returns a stop function. */
+/**
+ * Page side: answers connect requests from child frames with a new port on which the worker serves this cache's
+ * batches and nothing else. Returns a stop function.
+ */
 export function shareWithFrames(connection: Connection, options: ShareOptions = {}): () => void {
   const origins = new Set([location.origin, ...checkOrigins(options.origins, 'origins')]);
   const { name } = connection.config;
+  /** Requests answered, by id: a frame asks again until its ACK arrives. */
+  const answered = new Set<string>();
   const onMessage = (event: MessageEvent) => {
     const request = event.data as Partial<ConnectRequest> | null;
     if (request?.type !== REQUEST || request.name !== name || typeof request.id !== 'string') return;
     const frame = childFrame(event.source);
     if (!frame) return;
-    if (!origins.has(event.origin)) {
-      console.warn(`${PREFIX}a frame of ${event.origin} asked for cache '${name}'; that origin is not listed, so it gets nothing`);
+    const origin = event.origin;
+    if (!origins.has(origin)) {
+      warnOnce(origin, `a frame of ${origin} asked for cache '${name}'; that origin is not listed, so it gets nothing`);
       return;
     }
     const id = request.id;
-    const origin = event.origin;
+    if (answered.has(id)) return;
+    answered.add(id);
     frame.postMessage({ type: ACK, name, id } satisfies PortAnswer, origin);
-    connection.endpoint().then(
-      ({ port, ended }) => {
+    connection.endpoint(origin).then(
+      ({ port, offer, ended }) => {
+        // The Web Lock and the shared table are the page origin's: a frame of another origin can use neither.
+        const given: PortOffer = origin === location.origin ? offer : { wire: offer.wire };
         const answer: PortAnswer = { type: ANSWER, name, id };
-        frame.postMessage(answer, { targetOrigin: origin, transfer: [port] });
+        frame.postMessage({ ...answer, offer: given }, { targetOrigin: origin, transfer: [port] });
         // A frame of another origin cannot watch the worker's Web Lock, so the page tells it.
         void ended.then(() => frame.postMessage({ ...answer, type: GONE } satisfies PortAnswer, origin));
       },
@@ -64,6 +79,12 @@ export function shareWithFrames(connection: Connection, options: ShareOptions = 
   };
   window.addEventListener('message', onMessage);
   return () => window.removeEventListener('message', onMessage);
+}
+
+function warnOnce(origin: string, message: string): void {
+  if (warned.has(origin)) return;
+  warned.add(origin);
+  console.warn(`${PREFIX}${message} (said once per origin)`);
 }
 
 export interface FrameLinkOptions {
@@ -78,11 +99,22 @@ export interface FrameLinkOptions {
 export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions): Promise<Link | undefined> {
   if (typeof window === 'undefined' || window.parent === window) return Promise.resolve(undefined);
   const trusted = new Set([location.origin, ...parentOrigins]);
-  const id = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : String(Math.random());
+  const id = randomId();
+  const request: ConnectRequest = { type: REQUEST, name, id };
+  // One message per trusted origin: the browser delivers it only if the parent is of that origin.
+  const ask = () => {
+    for (const origin of trusted) window.parent.postMessage(request, origin);
+  };
   return new Promise((resolve) => {
     let timer = setTimeout(() => finish(undefined), timeout);
+    let asking: ReturnType<typeof setInterval> | undefined = setInterval(ask, ASK_AGAIN);
+    const stopAsking = () => {
+      clearInterval(asking);
+      asking = undefined;
+    };
     const finish = (link: Link | undefined) => {
       clearTimeout(timer);
+      stopAsking();
       window.removeEventListener('message', onMessage);
       resolve(link);
     };
@@ -91,17 +123,17 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
       if (event.source !== window.parent || !trusted.has(event.origin)) return;
       if (answer?.id !== id || answer.name !== name) return;
       if (answer.type === ACK) {
+        stopAsking();
         clearTimeout(timer);
         timer = setTimeout(() => finish(undefined), PORT_TIMEOUT);
         return;
       }
       const port = event.ports[0];
-      if (answer.type === ANSWER && port) finish(portLink(port, event.origin, id));
+      const offer = asOffer(answer.offer);
+      if (answer.type === ANSWER && port && offer) finish(portLink(port, event.origin, id, offer));
     };
     window.addEventListener('message', onMessage);
-    const request: ConnectRequest = { type: REQUEST, name, id };
-    // One message per trusted origin: the browser delivers it only if the parent is of that origin.
-    for (const origin of trusted) window.parent.postMessage(request, origin);
+    ask();
   });
 }
 
@@ -109,7 +141,7 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
  * A link over a port from the page. The link dies when the page says its worker is gone, or, for a frame of the
  * page's origin, when the worker's Web Lock is let go (which also covers a page that could not say so).
  */
-function portLink(port: MessagePort, pageOrigin: string, id: string): Link {
+function portLink(port: MessagePort, pageOrigin: string, id: string, offer: PortOffer): Link {
   let die!: (reason: string) => void;
   const gone = new Promise<string>((resolve) => (die = resolve));
   const onMessage = (event: MessageEvent) => {
@@ -121,10 +153,13 @@ function portLink(port: MessagePort, pageOrigin: string, id: string): Link {
   window.addEventListener('message', onMessage);
   void gone.then(() => window.removeEventListener('message', onMessage));
   const sameOrigin = pageOrigin === location.origin;
+  port.start();
   return {
     endpoint: port,
     via: { kind: 'page' },
     gone,
+    // The page's worker opened the store before it made the port; the frame's own options are not used.
+    open: () => Promise.resolve({ ...offer, aliveLock: sameOrigin ? offer.aliveLock : undefined }),
     watch(aliveLock) {
       if (sameOrigin && typeof navigator !== 'undefined' && navigator.locks) {
         void navigator.locks.request(aliveLock, () => die("the page's worker stopped"));
@@ -135,6 +170,16 @@ function portLink(port: MessagePort, pageOrigin: string, id: string): Link {
       die('the link to the page was closed');
     },
   };
+}
+
+/** The offer in a page's answer, if it has the shape of one. */
+function asOffer(offer: unknown): PortOffer | undefined {
+  if (typeof offer !== 'object' || offer === null) return undefined;
+  const { wire, aliveLock, shared } = offer as Partial<Record<keyof PortOffer, unknown>>;
+  if (typeof wire !== 'number') return undefined;
+  if (aliveLock !== undefined && typeof aliveLock !== 'string') return undefined;
+  if (shared !== undefined && !(typeof SharedArrayBuffer !== 'undefined' && shared instanceof SharedArrayBuffer)) return undefined;
+  return { wire, ...(aliveLock !== undefined && { aliveLock }), ...(shared !== undefined && { shared }) };
 }
 
 function childFrame(source: MessageEventSource | null): Window | undefined {

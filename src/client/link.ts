@@ -1,17 +1,33 @@
-import type { Endpoint } from 'comlink';
+import { transfer, wrap, type Endpoint } from 'comlink';
 import { PREFIX } from '../errors.js';
+import type { PortOffer, StoreConfig, WorkerApi } from '../protocol.js';
+import { WIRE_VERSION } from '../wire.js';
 
 /** A live connection to the thread that owns a cache. */
 export interface Link {
+  /** Where batches go and their answers come from. */
   readonly endpoint: Endpoint;
   /** Whose worker this is, for `stats()`. */
   readonly via: LinkInfo;
   /** Settles, with the reason, when the other side has stopped and will never answer again. */
   readonly gone: Promise<string>;
+  /**
+   * Has the worker build (or check) the store for this client; resolves with its wire version, the Web Lock it
+   * holds for life, and the shared table when `canShare` and it has one.
+   */
+  open(config: StoreConfig, canShare: boolean): Promise<Opened>;
+  /** Hands the worker a port to serve batches on for a frame of `origin`; only a worker of this page's own can. */
+  attach?(port: MessagePort, origin: string): Promise<void>;
   /** Called once the worker holds the Web Lock named `aliveLock`; from then on its death is noticed. */
   watch(aliveLock: string): void;
   /** Ends the connection: terminates the worker when this side started it. */
   close(): void;
+}
+
+/** What a link learns when it opens: the worker's wire version, its life's Web Lock, its shared table. */
+export interface Opened extends PortOffer {
+  /** Undefined for a frame of another origin, which cannot see the page's Web Locks. */
+  aliveLock: string | undefined;
 }
 
 export interface LinkInfo {
@@ -42,6 +58,7 @@ export function workerLinks(source: Worker | URL | string | undefined, spawn: ()
   return () => linkTo(source === undefined ? spawn() : new Worker(source, { type: 'module' }));
 }
 
+/** A link to a worker of this page's own: its set-up calls go over comlink, which no frame ever reaches. */
 function linkTo(worker: Worker): Link {
   let die!: (reason: string) => void;
   const gone = new Promise<string>((resolve) => (die = resolve));
@@ -50,10 +67,17 @@ function linkTo(worker: Worker): Link {
   worker.addEventListener('error', (event) => {
     if (!held) die(`the worker failed to start: ${event.message || 'its script could not be loaded'}`);
   });
+  const remote = wrap<WorkerApi>(worker);
   return {
     endpoint: worker,
     via: { kind: 'worker' },
     gone,
+    async open(config, canShare) {
+      const aliveLock = `tabcache:alive:${randomId()}`;
+      const { wire, shared } = await remote.open(config, aliveLock, canShare, WIRE_VERSION);
+      return { wire, aliveLock, ...(shared && { shared }) };
+    },
+    attach: (port, origin) => remote.attach(transfer(port, [port]), origin),
     watch(aliveLock) {
       held = true;
       if (typeof navigator !== 'undefined' && navigator.locks) {
@@ -65,4 +89,10 @@ function linkTo(worker: Worker): Link {
       die('the cache was closed');
     },
   };
+}
+
+export function randomId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

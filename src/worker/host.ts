@@ -1,15 +1,16 @@
 import { expose, type Endpoint } from 'comlink';
 import { PREFIX, toWire } from '../errors.js';
-import { checkKey, checkTags, checkTtl, validateStoreConfig } from '../options.js';
+import { validateStoreConfig } from '../options.js';
 import { Tier } from '../persist/tier.js';
 import { VersionClock } from '../persist/version.js';
 import type { PolicyFactory } from '../policies/policy.js';
-import type { BatchAnswer, BatchMessage, CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
+import type { BatchAnswer, CacheStats, OpenReply, Reply, Request, StoreConfig, WorkerApi } from '../protocol.js';
 import { Mirror } from '../shared-memory/mirror.js';
 import { sizeOf } from '../size.js';
 import { isMiss, Store } from '../store.js';
 import { checkWire, WIRE_VERSION } from '../wire.js';
 import { Coherence, type Announcement } from './coherence.js';
+import { checkRequest, parseBatch } from './parse.js';
 
 export interface HostOptions {
   policies: Record<string, PolicyFactory>;
@@ -32,12 +33,14 @@ interface Cache {
  * in order, so that every call sees the calls made before it; each request is answered on its own, so one
  * bad request fails alone.
  */
-export class Host implements WorkerApi {
+export class Host {
   readonly #options: HostOptions;
   #cache: Cache | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   /** Reads through to IndexedDB under way, by key; another tab's change marks them stale, so none is promoted. */
   readonly #reads = new Map<string, { stale: boolean }>();
+  /** Origins of frames that have sent something other than a batch: each is warned of once. */
+  readonly #warned = new Set<string>();
 
   constructor(options: HostOptions) {
     this.#options = options;
@@ -59,12 +62,35 @@ export class Host implements WorkerApi {
     return { wire: WIRE_VERSION, ...(shared && { shared }) };
   }
 
-  /** Answers on `endpoint`: comlink's set-up calls, and the batches that come as plain messages beside them. */
+  /**
+   * Answers the page that started this worker on `endpoint`: comlink's set-up calls, and the batches that come
+   * as plain messages beside them. Only `open` and `attach` are exposed, never the host itself.
+   */
   serve(endpoint: Endpoint): void {
-    expose(this, endpoint);
+    const api: WorkerApi = {
+      open: (config, aliveLock, canShare, wire) => this.open(config, aliveLock, canShare, wire),
+      attach: (port, origin) => this.attach(port, origin),
+    };
+    expose(api, endpoint);
+    // comlink's messages arrive here too: anything that is not a batch is theirs.
+    this.#answer(endpoint, () => {});
+  }
+
+  /** Serves batches, and nothing else, on a port that the page hands to a frame of `origin`. */
+  attach(port: MessagePort, origin: string): void {
+    this.#answer(port, (reason) => {
+      if (this.#warned.has(origin)) return;
+      this.#warned.add(origin);
+      console.warn(`${PREFIX}a frame of ${origin} sent ${reason}; it was dropped, as is anything else from that origin that is not a batch`);
+    });
+    port.start();
+  }
+
+  /** Runs each batch that arrives on `endpoint` and posts its answer back; `dropped` hears of anything else. */
+  #answer(endpoint: Endpoint, dropped: (reason: string) => void): void {
     endpoint.addEventListener('message', (event) => {
-      const message = (event as MessageEvent<Partial<BatchMessage> | null>).data;
-      if (typeof message?.client !== 'string' || typeof message.batch !== 'number' || !Array.isArray(message.requests)) return;
+      const message = parseBatch((event as MessageEvent<unknown>).data);
+      if (typeof message === 'string') return dropped(message);
       const { client, batch } = message;
       const answer = (data: BatchAnswer) => endpoint.postMessage(data);
       void this.#run(message.requests).then(
@@ -80,12 +106,8 @@ export class Host implements WorkerApi {
     });
   }
 
-  attach(port: MessagePort): void {
-    this.serve(port);
-  }
-
   /** Runs a batch after every earlier one, from any client. */
-  #run(batch: readonly Request[]): Promise<Reply[]> {
+  #run(batch: readonly unknown[]): Promise<Reply[]> {
     const replies = this.#tail.then(() => this.#runNow(batch));
     this.#tail = replies.catch(() => {});
     return replies;
@@ -114,12 +136,13 @@ export class Host implements WorkerApi {
     return { store, tier, coherence, mirror };
   }
 
-  async #runNow(batch: readonly Request[]): Promise<Reply[]> {
+  async #runNow(batch: readonly unknown[]): Promise<Reply[]> {
     const replies: Reply[] = [];
     // Hits served from shared memory count before anything this batch may evict.
     this.#cache?.mirror.drain();
     for (const request of batch) {
       try {
+        checkRequest(request);
         let value = this.#handle(request);
         if (value instanceof Promise) value = await value;
         replies.push({ ok: true, value });
@@ -137,7 +160,6 @@ export class Host implements WorkerApi {
     const { store, tier, coherence } = cache;
     switch (request.op) {
       case 'get': {
-        checkKey(request.key);
         const value = store.get(request.key);
         if (!isMiss(value)) {
           tier?.touch(request.key);
@@ -146,9 +168,6 @@ export class Host implements WorkerApi {
         return tier ? this.#readThrough(cache, tier, request.key) : undefined;
       }
       case 'put': {
-        checkKey(request.key);
-        checkTtl(request.ttl, 'ttl');
-        checkTags(request.tags);
         const { key, value, tags } = request;
         const size = sizeOf(value) + key.length * 2;
         // Read before the store reads it, so that the copies never outlive the store's entry.
@@ -164,10 +183,8 @@ export class Host implements WorkerApi {
         return undefined;
       }
       case 'has':
-        checkKey(request.key);
         return store.has(request.key) || (tier ? tier.has(request.key) : false);
       case 'delete': {
-        checkKey(request.key);
         const held = store.delete(request.key);
         if (!tier) {
           coherence.announce({ keys: [request.key] });
@@ -188,8 +205,7 @@ export class Host implements WorkerApi {
         else coherence.announce({ clear: true });
         return undefined;
       case 'invalidateTags': {
-        checkTags(request.tags);
-        const tags = request.tags ?? [];
+        const { tags } = request;
         const held = store.deleteTagged(tags);
         if (!tier) {
           coherence.announce({ tags: [...tags] });
@@ -208,8 +224,6 @@ export class Host implements WorkerApi {
         return this.#stats(cache);
       case 'flush':
         return tier?.flush();
-      default:
-        throw new TypeError(`${PREFIX}unknown operation ${JSON.stringify((request as { op: unknown }).op)}`);
     }
   }
 

@@ -55,7 +55,7 @@ describe('the connection to the worker', () => {
 
   it('stops waiting for a port for a frame when the session ends first', async () => {
     const { connection } = slowConnection(`port-${Math.random()}`, 100);
-    const port = connection.endpoint();
+    const port = connection.endpoint(location.origin);
     await later(10);
     connection.detach();
     const outcome = await Promise.race([port.then(() => 'port', (error: Error) => error.name), later(2_000).then(() => 'hung')]);
@@ -88,7 +88,15 @@ describe('the connection to the worker', () => {
       const { port1, port2 } = new MessageChannel();
       // A worker from before the check: it opens the store and answers without a version.
       expose({ open: async () => (links.opened++, {}), attach() {} }, port1);
-      return { endpoint: port2, via: { kind: 'worker' }, gone: new Promise(() => {}), watch() {}, close: () => void links.closed++ };
+      const remote = wrap<WorkerApi>(port2);
+      return {
+        endpoint: port2,
+        via: { kind: 'worker' },
+        gone: new Promise(() => {}),
+        open: async (config, canShare) => ({ ...(await remote.open(config, 'lock', canShare, WIRE_VERSION)), aliveLock: undefined }),
+        watch() {},
+        close: () => void links.closed++,
+      };
     };
     const { worker: _, ...config } = resolveOptions({ name: `old-worker-${Math.random()}`, persist: false, sharedBytes: 0 });
     const cache = new TabCache(new Connection(factory, config));

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openHarness } from '../support/browser.js';
+import { addFrame, HARNESS, sharingPage as sharingPageIn, useFromFrame } from '../support/frames.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-const HARNESS = '/test/e2e/pages/harness.html';
 let home: TestServer;
 let other: TestServer;
 let browser: Browser;
@@ -18,46 +18,8 @@ afterAll(async () => {
   await Promise.all([home?.close(), other?.close()]);
 });
 
-/** A page at `home` with cache `name` put in it and shared with `origins`. */
-async function sharingPage(name: string, origins: string[] = []): Promise<Page> {
-  context = await browser.newContext();
-  const page = await openHarness(context, `${home.url}${HARNESS}`);
-  await page.evaluate(
-    async ({ name, origins }) => {
-      const cache = window.tabcache.createCache({ name, capacity: 5_000 });
-      await cache.put('from-page', 'hello from the page');
-      cache.share({ origins });
-      (window as unknown as { cache: typeof cache }).cache = cache;
-    },
-    { name, origins },
-  );
-  return page;
-}
-
-async function addFrame(page: Page, url: string): Promise<Frame> {
-  await page.evaluate((src) => {
-    const frame = Object.assign(document.createElement('iframe'), { src, id: 'widget' });
-    document.body.append(frame);
-  }, url);
-  const handle = await page.waitForSelector('#widget');
-  const frame = await handle.contentFrame();
-  if (!frame) throw new Error('no frame');
-  await frame.waitForFunction(() => 'tabcache' in window);
-  return frame;
-}
-
-/** In the frame: connect, read the page's entry, write one back, and report which worker served it. */
-function useFromFrame(frame: Frame, name: string, parentOrigins: string[] = []) {
-  return frame.evaluate(
-    async ({ name, parentOrigins }) => {
-      const cache = window.tabcache.connect({ name, parentOrigins, timeout: 500 });
-      const seen = await cache.get('from-page');
-      await cache.put('from-frame', 'hello from the frame');
-      const { link } = await cache.stats();
-      return { seen, link };
-    },
-    { name, parentOrigins },
-  );
+function sharingPage(name: string, origins: string[] = []): Promise<Page> {
+  return browser.newContext().then((made) => sharingPageIn((context = made), home.url, name, origins));
 }
 
 function pageReads(page: Page, key: string) {
@@ -71,6 +33,26 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-same');
     expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
+    await context.close();
+  });
+
+  it('a frame that asks before the page shares is served once the page does', async () => {
+    context = await browser.newContext();
+    const page = await openHarness(context, `${home.url}${HARNESS}`);
+    await page.evaluate(async () => {
+      const cache = window.tabcache.createCache({ name: 'frames-late', capacity: 5_000 });
+      await cache.put('from-page', 'hello from the page');
+      (window as unknown as { cache: typeof cache }).cache = cache;
+    });
+    const frame = await addFrame(page, `${other.url}${HARNESS}`);
+    const asked = frame.evaluate(async (home) => {
+      const cache = window.tabcache.connect({ name: 'frames-late', parentOrigins: [home], timeout: 10_000 });
+      (window as unknown as { asking: boolean }).asking = true;
+      return { seen: await cache.get('from-page'), link: (await cache.stats()).link };
+    }, home.url);
+    await frame.waitForFunction(() => (window as unknown as { asking?: boolean }).asking);
+    await page.evaluate((other) => (window as unknown as { cache: { share(o: object): void } }).cache.share({ origins: [other] }), other.url);
+    expect(await asked).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     await context.close();
   });
 

@@ -1,0 +1,172 @@
+// A frame of another origin that the page allowlisted, turned hostile: it does the handshake by hand and then
+// posts to its port whatever it likes. It must get the shared cache's batches and nothing more.
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { addFrame, sharingPage, useFromFrame } from '../support/frames.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+let home: TestServer;
+let widget: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [home, widget] = await Promise.all([startServer(), startServer()]);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([home?.close(), widget?.close()]);
+});
+
+/** The channel on which code smuggled into the page origin's worker would announce itself. */
+const PWNED = 'tabcache-test-pwned';
+
+/** comlink messages an attacker would send: each reaches past the cache to the worker's objects. */
+const GADGETS = {
+  construct: { id: 'construct', type: 'CONSTRUCT', path: ['constructor', 'constructor'], argumentList: [{ type: 'RAW', value: `new BroadcastChannel('${PWNED}').postMessage('ran')` }] },
+  set: { id: 'set', type: 'SET', path: ['attach'], value: { type: 'RAW', value: 1 } },
+  get: { id: 'get', type: 'GET', path: ['constructor'] },
+} as const;
+
+/** A page sharing cache `name` with the widget's origin, listening for the payload; its worker's warnings are gathered. */
+async function targetPage(name: string): Promise<{ page: Page; warnings: string[] }> {
+  context = await browser.newContext();
+  const warnings: string[] = [];
+  context.on('page', (page) => page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()))));
+  const page = await sharingPage(context, home.url, name, [widget.url]);
+  await page.evaluate((channel) => {
+    const heard: unknown[] = [];
+    new BroadcastChannel(channel).onmessage = (event) => heard.push(event.data);
+    (window as unknown as { heard: unknown[] }).heard = heard;
+  }, PWNED);
+  return { page, warnings };
+}
+
+/**
+ * In the frame: the handshake done by hand, then `gadgets` posted on the port, then one real batch. Returns every
+ * answer that came before the batch's, and the batch's own; where a gadget was answered with a proxy, the frame
+ * also calls it, as an attacker would.
+ */
+function attack(frame: Frame, name: string, gadgets: readonly object[]) {
+  return frame.evaluate(
+    async ({ name, home, gadgets }) => {
+      const id = crypto.randomUUID();
+      const port = await new Promise<MessagePort>((resolve) => {
+        addEventListener('message', (event: MessageEvent<{ type?: string; id?: string }>) => {
+          const port = event.ports[0];
+          if (event.data?.type === 'tabcache:port' && event.data.id === id && port) resolve(port);
+        });
+        parent.postMessage({ type: 'tabcache:connect', name, id }, home);
+      });
+      const answers: Record<string, unknown>[] = [];
+      const batchAnswered = new Promise<void>((resolve) => {
+        port.onmessage = (event: MessageEvent<Record<string, unknown>>) => {
+          answers.push(event.data);
+          if (event.data.client === 'attacker') resolve();
+        };
+      });
+      for (const gadget of gadgets) port.postMessage(gadget);
+      port.postMessage({ client: 'attacker', batch: 0, requests: [{ op: 'get', key: 'from-page' }] });
+      await batchAnswered;
+      for (const answer of answers) {
+        const proxy = (answer.value as { value?: unknown } | undefined)?.value;
+        if (answer.type === 'HANDLER' && proxy instanceof MessagePort) {
+          await new Promise((resolve) => {
+            proxy.onmessage = resolve;
+            proxy.postMessage({ id: 'apply', type: 'APPLY', path: [], argumentList: [] });
+          });
+        }
+      }
+      return answers.map(({ client, batch, replies, id, type }) => ({ client, batch, replies, id, type }));
+    },
+    { name, home: home.url, gadgets },
+  );
+}
+
+describe('a hostile frame of an allowlisted origin', () => {
+  it.each(Object.entries(GADGETS))('gets no answer to a comlink %s, runs no code, and the cache still serves frames', async (_, gadget) => {
+    const name = `attacked-${gadget.id}`;
+    const { page, warnings } = await targetPage(name);
+    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    const answers = await attack(frame, name, [gadget, gadget]);
+    // Only the batch is answered, on the very port the gadgets went to.
+    expect(answers).toEqual([
+      { client: 'attacker', batch: 0, replies: [{ ok: true, value: 'hello from the page' }], id: undefined, type: undefined },
+    ]);
+    // The same frame and a new one still connect through the handshake and read the shared value.
+    expect(await useFromFrame(frame, name, [home.url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    const second = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'second');
+    expect(await useFromFrame(second, name, [home.url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    // The channel carries a control message posted last, and nothing that the payload would have posted.
+    await page.evaluate((channel) => new BroadcastChannel(channel).postMessage('control'), PWNED);
+    const heard = () => page.evaluate(() => (window as unknown as { heard: unknown[] }).heard);
+    await expect.poll(heard).toContain('control');
+    expect(await heard()).toEqual(['control']);
+    // Two forged messages, one warning.
+    const dropped = warnings.filter((text) => text.includes(`a frame of ${widget.url} sent`));
+    expect(dropped).toHaveLength(1);
+    await context.close();
+  });
+
+  it('gets an error, not a run, for a request of the wrong shape, and the rest of its batch is answered', async () => {
+    const name = 'attacked-shapes';
+    const { page } = await targetPage(name);
+    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    const replies = await frame.evaluate(async ({ name, home }) => {
+      const cache = window.tabcache.connect({ name, parentOrigins: [home] });
+      await cache.get('from-page');
+      // Reach the port the client uses, as a frame can: its own code holds it.
+      const id = crypto.randomUUID();
+      const port = await new Promise<MessagePort>((resolve) => {
+        addEventListener('message', (event: MessageEvent<{ type?: string; id?: string }>) => {
+          const port = event.ports[0];
+          if (event.data?.type === 'tabcache:port' && event.data.id === id && port) resolve(port);
+        });
+        parent.postMessage({ type: 'tabcache:connect', name, id }, home);
+      });
+      return new Promise((resolve) => {
+        port.onmessage = (event: MessageEvent<{ replies: unknown }>) => resolve(event.data.replies);
+        port.postMessage({
+          client: 'shapes',
+          batch: 0,
+          requests: [
+            { op: 'get', key: { toString: 'from-page' } },
+            { op: 'put', key: 'k', value: 1, tags: 'not-a-list' },
+            { op: 'put', key: 'k', value: 1, ttl: -1 },
+            { op: 'invalidateTags' },
+            { op: 'open', key: 'k' },
+            null,
+            { op: 'get', key: 'from-page' },
+          ],
+        });
+      });
+    }, { name, home: home.url });
+    expect(replies).toEqual([
+      { ok: false, error: { name: 'TypeError', message: 'tabcache: keys are strings, got Object' } },
+      { ok: false, error: { name: 'TypeError', message: `tabcache: option 'tags' must be an array of strings, got "not-a-list"` } },
+      { ok: false, error: { name: 'RangeError', message: `tabcache: option 'ttl' must be a positive number of milliseconds or Infinity, got -1` } },
+      { ok: false, error: { name: 'TypeError', message: `tabcache: 'invalidateTags' needs a list of tags` } },
+      { ok: false, error: { name: 'TypeError', message: 'tabcache: unknown operation "open"' } },
+      { ok: false, error: { name: 'TypeError', message: 'tabcache: a request must be an object, got null' } },
+      { ok: true, value: 'hello from the page' },
+    ]);
+    expect(await page.evaluate(() => (window as unknown as { cache: { has(k: string): Promise<boolean> } }).cache.has('k'))).toBe(false);
+    await context.close();
+  });
+
+  it('is refused with one warning however often a frame of an unlisted origin asks', async () => {
+    context = await browser.newContext();
+    const page = await sharingPage(context, home.url, 'unlisted');
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    for (let i = 0; i < 3; i++) {
+      const { link } = await useFromFrame(frame, 'unlisted', [home.url]);
+      expect(link).toMatchObject({ kind: 'worker' });
+    }
+    expect(warnings.filter((text) => text.includes(`${widget.url} asked for cache 'unlisted'`))).toHaveLength(1);
+    await context.close();
+  });
+});
