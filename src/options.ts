@@ -18,7 +18,8 @@ export interface CacheOptions {
    */
   policy?: PolicyName;
   /**
-   * Most entries held in memory: a positive integer. There is no unbounded cache.
+   * Most entries held in memory: an integer from 1 to 4194304 (2^22). There is no unbounded cache. The worker
+   * reserves its structures for every slot up front, about 100 bytes a slot whatever the values.
    * @default 1000
    */
   capacity?: number;
@@ -55,6 +56,9 @@ export interface CacheOptions {
    */
   sharedBytes?: number;
 }
+
+/** Most entries a cache may hold in memory: at about 100 bytes a slot reserved up front, some 400 MiB. */
+export const MAX_CAPACITY = 2 ** 22;
 
 /** Shared memory for the fast path when the options leave it out. */
 export const SHARED_BYTES_DEFAULT = 8 * 1024 * 1024;
@@ -115,8 +119,8 @@ export function validateStoreConfig(config: StoreConfig, policies: readonly stri
   if (policies && !policies.includes(policy)) {
     throw new RangeError(`${PREFIX}option 'policy' is '${policy}', which is not one of: ${policies.join(', ')}`);
   }
-  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new RangeError(`${PREFIX}option 'capacity' must be a positive integer, got ${describe(capacity)}`);
+  if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
+    throw new RangeError(`${PREFIX}option 'capacity' must be an integer from 1 to ${MAX_CAPACITY}, got ${describe(capacity)}`);
   }
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes > 0))) {
     throw new RangeError(`${PREFIX}option 'maxBytes' must be a positive number, got ${describe(maxBytes)}`);

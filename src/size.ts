@@ -1,6 +1,9 @@
+import { PREFIX } from './errors.js';
+
 /**
  * Estimates the bytes a structured-cloned value holds, for `maxBytes`. Strings count two bytes a character,
  * binary data its byte length; containers add a small overhead per slot. Shared or cyclic parts count once.
+ * Throws a TypeError for a value that holds shared memory, which stays shared with the page through a clone.
  */
 export function sizeOf(value: unknown): number {
   // The set of what was seen only for objects: sizing a primitive, the common put, allocates nothing.
@@ -8,6 +11,10 @@ export function sizeOf(value: unknown): number {
 }
 
 const SLOT = 8;
+
+function isShared(value: unknown): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer;
+}
 
 function primitiveSize(value: unknown): number {
   switch (typeof value) {
@@ -28,6 +35,11 @@ function measure(value: unknown, seen: Set<object>): number {
   if (typeof value !== 'object' || value === null) return primitiveSize(value);
   if (seen.has(value)) return SLOT;
   seen.add(value);
+  if (isShared(value) || (ArrayBuffer.isView(value) && isShared(value.buffer))) {
+    throw new TypeError(
+      `${PREFIX}a value may not hold a SharedArrayBuffer: it stays shared with the page, so later writes to it would change the cached value; copy it into an ArrayBuffer first`,
+    );
+  }
   if (ArrayBuffer.isView(value)) return 48 + value.byteLength;
   if (value instanceof ArrayBuffer) return 32 + value.byteLength;
   if (typeof Blob !== 'undefined' && value instanceof Blob) return 64 + value.size;

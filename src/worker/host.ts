@@ -53,7 +53,7 @@ export class Host {
     const checked = validateStoreConfig(config, names);
     const factory = this.#options.policies[checked.policy]!;
     if (this.#cache === undefined) {
-      this.#cache = this.#build(checked, factory);
+      this.#cache = this.#reserve(checked, factory);
     } else if (this.#cache.store.config.name !== checked.name) {
       throw new TypeError(`${PREFIX}this worker serves cache '${this.#cache.store.config.name}', not '${checked.name}'`);
     }
@@ -111,6 +111,16 @@ export class Host {
     const replies = this.#tail.then(() => this.#runNow(batch));
     this.#tail = replies.catch(() => {});
     return replies;
+  }
+
+  /** Builds the cache, naming the capacity when the memory for its slots cannot be had. */
+  #reserve(config: StoreConfig, factory: PolicyFactory): Cache {
+    try {
+      return this.#build(config, factory);
+    } catch (error) {
+      if (!(error instanceof RangeError) || error.message.startsWith(PREFIX)) throw error;
+      throw new RangeError(`${PREFIX}cache '${config.name}': the memory for ${config.capacity} entries could not be had (${error.message}); lower 'capacity'`, { cause: error });
+    }
   }
 
   #build(config: StoreConfig, factory: PolicyFactory): Cache {

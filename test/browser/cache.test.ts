@@ -37,6 +37,23 @@ describe('createCache in a real worker', () => {
     await expect(cache.put({} as unknown as string, 1)).rejects.toThrow(/keys are strings/);
   });
 
+  it('refuses a value that holds shared memory, which writes after the put would change', async () => {
+    expect(crossOriginIsolated).toBe(true);
+    const cache = make();
+    const shared = new Uint8Array(new SharedArrayBuffer(4));
+    const puts = await Promise.allSettled([
+      cache.put('sab', shared.buffer),
+      cache.put('view', { bytes: shared }),
+      cache.put('plain', new Uint8Array([1, 2])),
+    ]);
+    for (const outcome of puts.slice(0, 2)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'TypeError', message: expect.stringMatching(/may not hold a SharedArrayBuffer.*copy it into an ArrayBuffer/) } });
+    }
+    expect(puts[2]).toMatchObject({ status: 'fulfilled' });
+    shared[0] = 7;
+    expect(await Promise.all([cache.has('sab'), cache.has('view'), cache.get('plain')])).toEqual([false, false, new Uint8Array([1, 2])]);
+  });
+
   it('rejects a value that cannot be cloned, naming the key, and leaves the cache unchanged', async () => {
     const cache = make();
     await cache.put('kept', 1);

@@ -50,4 +50,13 @@ describe('when the worker dies', () => {
     await expect(cache.get('a')).rejects.toThrow(/'policy' is 'nonesuch'.*lru.*mortal/);
     await cache.close();
   });
+
+  it('names the capacity when the worker cannot have the memory for its slots', async () => {
+    const cache = createCache({ name: 'greedy', policy: 'greedy', capacity: 4_000_000, worker: mortalUrl });
+    await expect(cache.get('a')).rejects.toMatchObject({
+      name: 'RangeError',
+      message: expect.stringMatching(/^tabcache: cache 'greedy': the memory for 4000000 entries could not be had \(.+\); lower 'capacity'$/),
+    });
+    await cache.close();
+  });
 });

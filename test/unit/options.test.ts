@@ -7,7 +7,9 @@ describe('resolveOptions', () => {
   });
 
   it.each([
-    [{ capacity: 0 }, RangeError, /'capacity'.*positive integer/],
+    [{ capacity: 0 }, RangeError, /'capacity' must be an integer from 1 to 4194304, got number 0/],
+    [{ capacity: 2 ** 31 }, RangeError, /'capacity' must be an integer from 1 to 4194304, got number 2147483648/],
+    [{ capacity: 1e9 }, RangeError, /'capacity' must be an integer from 1 to 4194304, got number 1000000000/],
     [{ capacity: 1.5 }, RangeError, /'capacity'/],
     [{ capacity: '10' }, RangeError, /'capacity'.*"10"/],
     [{ ttl: -1 }, RangeError, /'ttl'.*positive/],
