@@ -1,4 +1,4 @@
-import { CacheClosedError, fromWire, PREFIX, VersionMismatchError, WorkerGoneError } from '../errors.js';
+import { CacheClosedError, fromWire, PREFIX, toWire, VersionMismatchError, WorkerGoneError } from '../errors.js';
 import type { BatchAnswer, BatchMessage, PortOffer, Reply, Request, StoreConfig } from '../protocol.js';
 import { SharedTableView } from '../shared-memory/table-view.js';
 import { checkWire } from '../wire.js';
@@ -163,12 +163,12 @@ export class Connection {
       try {
         link.endpoint.postMessage({ client: session.id, batch, requests: calls.map((call) => call.request) } satisfies BatchMessage);
       } catch (error) {
+        // Cloning threw (a value that cannot be cloned, a getter that throws, a value nested too deep), and
+        // nothing of the batch was sent. Send each call alone, so that only the one at fault fails.
         session.answers.delete(batch);
-        if ((error as Error).name !== 'DataCloneError') return fail(error as Error);
-        // Nothing of the batch was sent. Send each call alone, so that only the one that cannot be cloned fails.
         for (const call of calls) session.inFlight.delete(call);
         if (calls.length > 1) for (const call of calls) this.#post(session, [call]);
-        else for (const call of calls) call.reject(cloneError(call.request, error as Error));
+        else for (const call of calls) call.reject(cloneError(call.request, error));
       }
     };
     if (session.ready) send();
@@ -245,7 +245,9 @@ export class Connection {
 
 const WRITES: ReadonlySet<Request['op']> = new Set(['put', 'delete', 'clear', 'invalidateTags']);
 
-function cloneError(request: Request, error: Error): DOMException {
+/** The error of a call whose request could not be cloned: the same kind of error, naming the key. */
+function cloneError(request: Request, error: unknown): Error {
   const what = 'key' in request ? `the value for key ${JSON.stringify(request.key)}` : `'${request.op}'`;
-  return new DOMException(`${PREFIX}${what} cannot be stored: ${error.message}`, 'DataCloneError');
+  const { name, message } = toWire(error);
+  return fromWire({ name, message: `${PREFIX}${what} cannot be stored: ${message}` });
 }

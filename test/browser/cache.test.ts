@@ -37,6 +37,31 @@ describe('createCache in a real worker', () => {
     await expect(cache.put({} as unknown as string, 1)).rejects.toThrow(/keys are strings/);
   });
 
+  it('fails only the put whose value throws while it is cloned, with that error and its key', async () => {
+    const cache = make();
+    const throwing = {
+      get field() {
+        throw new RangeError('no field today');
+      },
+    };
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    await cache.put('ok', 0);
+    const results = await Promise.allSettled([
+      cache.put('b1', 1),
+      cache.put('getter', throwing),
+      cache.put('deep', deep),
+      cache.put('fn', () => 1),
+      cache.get('ok'),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: undefined });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { name: 'RangeError', message: 'tabcache: the value for key "getter" cannot be stored: no field today' } });
+    expect(results[2]).toMatchObject({ status: 'rejected', reason: { name: 'RangeError', message: expect.stringMatching(/^tabcache: the value for key "deep" cannot be stored: .*call stack/i) } });
+    expect(results[3]).toMatchObject({ status: 'rejected', reason: { name: 'DataCloneError', message: expect.stringContaining('"fn"') } });
+    expect(results[4]).toEqual({ status: 'fulfilled', value: 0 });
+    expect((await cache.keys()).sort()).toEqual(['b1', 'ok']);
+  });
+
   it('refuses a value that holds shared memory, which writes after the put would change', async () => {
     expect(crossOriginIsolated).toBe(true);
     const cache = make();
