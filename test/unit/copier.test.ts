@@ -68,7 +68,8 @@ describe('copierOf', () => {
       { numRuns: 500 },
     );
     expect(copied).toBeGreaterThan(400);
-  });
+    // 500 runs of compiling and copying are work, not waiting: a busy machine may take many times the default 5 s.
+  }, 60_000);
 
   it('compiles one copier a structure, which copies every value of that structure', () => {
     const page = (n: number) => ({ page: n, items: Array.from({ length: n }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a'] })) });
