@@ -15,7 +15,7 @@ import {
   type StoredResponse,
 } from './http-record.js';
 import { stableKey } from './key.js';
-import { checkTags, describe, type CacheOptions } from './options.js';
+import { checkOptionsObject, checkTags, describe, type CacheOptions } from './options.js';
 
 /** Options of `memoizeFetch`. */
 export interface MemoizeFetchOptions {
@@ -199,9 +199,7 @@ function staleIfError(policy: CachePolicy, request: CachePolicy.Request): boolea
 }
 
 function checkOptions(options: MemoizeFetchOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${PREFIX}memoizeFetch options must be an object, got ${describe(options)}`);
-  }
+  checkOptionsObject(options, 'memoizeFetch');
   checkKnown(options, KNOWN, 'memoizeFetch');
   const { fetch, private: keepPrivate, cacheErrors, tags } = options;
   if (fetch !== undefined && typeof fetch !== 'function') {

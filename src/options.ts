@@ -72,6 +72,8 @@ export interface PutOptions {
   tags?: readonly string[];
 }
 
+const PUT_OPTIONS: readonly string[] = ['ttl', 'tags'];
+
 const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker', 'persist', 'sharedBytes']);
 
 /** Checks the options a page gives and fills in the defaults. Throws a TypeError or RangeError naming the option. */
@@ -151,6 +153,24 @@ function resolvePersist(persist: unknown): PersistConfig | false {
     throw new RangeError(`${PREFIX}option 'persist.maxBytes' must be a positive number, got ${describe(maxBytes)}`);
   }
   return { maxEntries, maxBytes };
+}
+
+/** Throws a TypeError unless the options argument of `what` is an object. */
+export function checkOptionsObject(options: unknown, what: string): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${PREFIX}${what} options must be an object, got ${describe(options)}`);
+  }
+}
+
+/** Checks the options of a `put`, naming the one at fault. */
+export function checkPutOptions(options: unknown): asserts options is PutOptions {
+  checkOptionsObject(options, 'put');
+  for (const key of Object.keys(options)) {
+    if (!PUT_OPTIONS.includes(key)) throw new TypeError(`${PREFIX}unknown put option '${key}'`);
+  }
+  const { ttl, tags } = options as PutOptions;
+  checkTtl(ttl, 'ttl');
+  checkTags(tags);
 }
 
 /** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */

@@ -1,4 +1,4 @@
-import { checkKey, checkTags, checkTtl, type PutOptions } from '../options.js';
+import { checkKey, checkOptionsObject, checkPutOptions, checkTags, type PutOptions } from '../options.js';
 import type { CacheStats, Request } from '../protocol.js';
 import { ABSENT } from '../shared-memory/table-view.js';
 import type { Connection } from './connection.js';
@@ -40,13 +40,11 @@ export class TabCache<V = unknown> {
   put(key: string, value: V, options: PutOptions = {}): Promise<void> {
     try {
       checkKey(key);
-      checkTtl(options.ttl, 'ttl');
-      checkTags(options.tags);
+      checkPutOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const ttl = options.ttl === Infinity ? Infinity : options.ttl;
-    return this.#connection.send({ op: 'put', key, value, ttl, tags: options.tags }) as Promise<void>;
+    return this.#connection.send({ op: 'put', key, value, ttl: options.ttl, tags: options.tags }) as Promise<void>;
   }
 
   /** Whether a fresh entry is stored under `key`. Not counted as a read. */
@@ -92,6 +90,7 @@ export class TabCache<V = unknown> {
    * Same-origin frames only, unless `origins` lists others. Returns a function that stops offering.
    */
   share(options: ShareOptions = {}): () => void {
+    checkOptionsObject(options, 'share');
     return shareWithFrames(this.#connection, options);
   }
 

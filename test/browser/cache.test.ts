@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createCache, type TabCache } from '../../src/index.js';
+import { connect, createCache, memoize, memoizeFetch, type TabCache } from '../../src/index.js';
+import { serve } from '../../src/worker/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
 
 const make = cacheMaker('t');
+const typeError = (message: string) => ({ name: 'TypeError', message });
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 describe('createCache in a real worker', () => {
   it('stores and returns values by structured clone', async () => {
@@ -104,6 +115,22 @@ describe('createCache in a real worker', () => {
     expect(await cache.invalidateTags(['users'])).toBe(2);
     expect(await cache.keys()).toEqual(['config']);
     await expect(cache.invalidateTags('users' as unknown as string[])).rejects.toThrow(TypeError);
+  });
+
+  it('checks the options of put, naming the one at fault', async () => {
+    const cache = make();
+    await expect(cache.put('k', 1, null as never)).rejects.toMatchObject(typeError('tabcache: put options must be an object, got null'));
+    await expect(cache.put('k', 1, 'forever' as never)).rejects.toMatchObject(typeError('tabcache: put options must be an object, got "forever"'));
+    await expect(cache.put('k', 1, { tll: 5 } as never)).rejects.toMatchObject(typeError(`tabcache: unknown put option 'tll'`));
+    expect(await cache.has('k')).toBe(false);
+  });
+
+  it('names the options argument when the public API is given null for it', () => {
+    expect(thrown(() => connect(null as never))).toMatchObject(typeError('tabcache: connect options must be an object, got null'));
+    expect(thrown(() => make().share(null as never))).toMatchObject(typeError('tabcache: share options must be an object, got null'));
+    expect(thrown(() => serve(null as never))).toMatchObject(typeError('tabcache: serve options must be an object, got null'));
+    expect(thrown(() => memoize(async () => 1, null as never))).toMatchObject(typeError('tabcache: memoize options must be an object, got null'));
+    expect(thrown(() => memoizeFetch(null as never))).toMatchObject(typeError('tabcache: memoizeFetch options must be an object, got null'));
   });
 
   it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async () => {
