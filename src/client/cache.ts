@@ -36,7 +36,10 @@ export class TabCache<V = unknown> {
     return this.#keyed({ op: 'get', key }) as Promise<V | undefined>;
   }
 
-  /** Stores `value` under `key`; resolves once the worker holds it. */
+  /**
+   * Stores `value` under `key`; resolves once the worker holds it. `{ persist: false }` keeps the entry in this
+   * tab's memory only (see `PutOptions`).
+   */
   put(key: string, value: V, options: PutOptions = {}): Promise<void> {
     try {
       checkKey(key);
@@ -44,7 +47,8 @@ export class TabCache<V = unknown> {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#connection.send({ op: 'put', key, value, ttl: options.ttl, tags: options.tags }) as Promise<void>;
+    const { ttl, tags, persist } = options;
+    return this.#connection.send({ op: 'put', key, value, ttl, tags, ...(persist === false && { persist }) }) as Promise<void>;
   }
 
   /** Whether a fresh entry is stored under `key`. Not counted as a read. */

@@ -1,6 +1,6 @@
 import { expose, type Endpoint } from 'comlink';
 import { PREFIX, toWire } from '../errors.js';
-import { checkKey, checkTags, checkTtl, validateStoreConfig } from '../options.js';
+import { checkKey, checkTags, checkTtl, checkWirePersist, validateStoreConfig } from '../options.js';
 import { Tier } from '../persist/tier.js';
 import { VersionClock } from '../persist/version.js';
 import type { PolicyFactory } from '../policies/policy.js';
@@ -110,7 +110,10 @@ export class Host implements WorkerApi {
           committed: (change) => coherence.announce(change),
         })
       : undefined;
-    mirror.attach(store, (key) => tier?.touch(key));
+    // An access time written back would put the key of a memory-only entry in IndexedDB.
+    mirror.attach(store, (key) => {
+      if (!store.memoryOnly(key)) tier?.touch(key);
+    });
     return { store, tier, coherence, mirror };
   }
 
@@ -140,7 +143,7 @@ export class Host implements WorkerApi {
         checkKey(request.key);
         const value = store.get(request.key);
         if (!isMiss(value)) {
-          tier?.touch(request.key);
+          if (!store.memoryOnly(request.key)) tier?.touch(request.key);
           return value;
         }
         return tier ? this.#readThrough(cache, tier, request.key) : undefined;
@@ -149,14 +152,19 @@ export class Host implements WorkerApi {
         checkKey(request.key);
         checkTtl(request.ttl, 'ttl');
         checkTags(request.tags);
+        checkWirePersist(request.persist);
         const { key, value, tags } = request;
+        const memoryOnly = request.persist === false;
         const size = sizeOf(value) + key.length * 2;
         // Read before the store reads it, so that the copies never outlive the store's entry.
         const ttl = request.ttl ?? store.config.ttl;
         const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
-        store.put(key, value, { ttl: request.ttl, tags, size });
+        store.put(key, value, { ttl: request.ttl, tags, size, memoryOnly });
         cache.mirror.put(key, value, expiresAt);
-        if (tier) {
+        if (tier && memoryOnly) {
+          // An older copy in IndexedDB would be served after a reload; its delete tells the other tabs.
+          tier.delete(key);
+        } else if (tier) {
           tier.put(key, value, { expiresAt, size, tags: tags ?? [] });
         } else {
           coherence.announce({ keys: [key] });
