@@ -6,7 +6,7 @@ import { PREFIX, VersionMismatchError } from './errors.js';
  * deploy, a worker script answered from the HTTP cache), so `open` checks it both ways. Raise it with any
  * change that the other side would misread. Builds from before the check send none; they count as 1.
  */
-export const WIRE_VERSION = 2;
+export const WIRE_VERSION = 3;
 
 /** Throws a `VersionMismatchError` naming both versions unless `theirs`, what the `other` side sent, is ours. */
 export function checkWire(theirs: unknown, other: 'client' | 'worker'): void {
