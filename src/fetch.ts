@@ -28,10 +28,19 @@ export interface MemoizeFetchOptions {
   fetch?: (request: Request) => Promise<Response>;
   /**
    * Also cache responses to requests that carry credentials (`credentials: 'include'`) or an Authorization header.
-   * Such responses belong to one user; keep them only when every tab of the origin is that user's.
+   * Such responses belong to one user: like `Cache-Control: private` ones, they are kept in memory only, unless
+   * `persistPrivate`.
    * @default false (such requests go upstream untouched)
    */
   private?: boolean;
+  /**
+   * Also write private responses to IndexedDB, where they survive reloads (and a logout, unless the app calls
+   * `cache.clear()`) and every tab of the origin reads them: responses marked `Cache-Control: private`, and
+   * responses to the credentialed requests that `private` lets in. Without it they stay in the memory of the
+   * tab that fetched them. Turn it on only when every tab of the origin is always the same user's.
+   * @default false
+   */
+  persistPrivate?: boolean;
   /** Also cache error statuses (400 and up) where HTTP allows it, e.g. a 404 or 410. @default false */
   cacheErrors?: boolean;
   /** Tags to invalidate responses by with `cache.invalidateTags`: a list, or a function of the request. @default none */
@@ -48,7 +57,7 @@ export interface CachedFetch {
 /** What a flight settles with: a response as stored (or storable), or one that cannot be, shared by cloning. */
 type Outcome = { stored: StoredResponse } | { passed: Response };
 
-const KNOWN = ['cache', 'fetch', 'private', 'cacheErrors', 'tags'] as const;
+const KNOWN = ['cache', 'fetch', 'private', 'persistPrivate', 'cacheErrors', 'tags'] as const;
 
 /**
  * A `fetch` that keeps GET and HEAD responses in a tabcache by the rules of HTTP caching (RFC 9111, RFC 5861,
@@ -64,7 +73,7 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
   checkOptions(options);
   const cache = resolveCache(options.cache, 'tabcache-fetch');
   const upstream = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const { private: keepPrivate = false, cacheErrors = false, tags } = options;
+  const { private: keepCredentialed = false, persistPrivate = false, cacheErrors = false, tags } = options;
   const flights = new Flights();
 
   const lookup = async (primary: string, request: CachePolicy.Request) => {
@@ -81,8 +90,13 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     const lifetime = policy.timeToLive();
     if (!policy.storable() || (!validators && lifetime <= 0) || fields?.includes('*')) return;
     if (stored.status >= 400 && !cacheErrors) return;
+    const isPrivate = credentialed(request) || 'private' in stored.policy.rescc;
     // With validators a stale entry is still worth a conditional request: keep it until it is evicted.
-    const put = { ttl: validators ? undefined : lifetime, tags: typeof tags === 'function' ? tags(request) : tags };
+    const put = {
+      ttl: validators ? undefined : lifetime,
+      tags: typeof tags === 'function' ? tags(request) : tags,
+      persist: persistPrivate || !isPrivate,
+    };
     const writes = fields
       ? [cache.put(primary, { tabcacheVary: 1, fields }, put), cache.put(variantKey(primary, fields, stored.policy.reqh ?? {}), stored, put)]
       : [cache.put(primary, stored, put)];
@@ -137,8 +151,7 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
 
   const cachedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    const credentialed = request.credentials === 'include' || request.headers.has('authorization');
-    if (!['GET', 'HEAD'].includes(request.method) || request.cache === 'no-store' || (credentialed && !keepPrivate)) {
+    if (!['GET', 'HEAD'].includes(request.method) || request.cache === 'no-store' || (credentialed(request) && !keepCredentialed)) {
       return upstream(request);
     }
     const primary = `${request.method} ${request.url}`;
@@ -176,6 +189,11 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
   return Object.assign(cachedFetch, { cache });
 }
 
+/** Whether the request sends credentials to any origin or carries an Authorization header: its answer is one user's. */
+function credentialed(request: Request): boolean {
+  return request.credentials === 'include' || request.headers.has('authorization');
+}
+
 function fromOutcome(outcome: Outcome): Response {
   return 'stored' in outcome ? toResponse(outcome.stored) : outcome.passed.clone();
 }
@@ -201,11 +219,11 @@ function staleIfError(policy: CachePolicy, request: CachePolicy.Request): boolea
 function checkOptions(options: MemoizeFetchOptions): void {
   checkOptionsObject(options, 'memoizeFetch');
   checkKnown(options, KNOWN, 'memoizeFetch');
-  const { fetch, private: keepPrivate, cacheErrors, tags } = options;
+  const { fetch, private: keepCredentialed, persistPrivate, cacheErrors, tags } = options;
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new TypeError(`${PREFIX}option 'fetch' must be a function, got ${describe(fetch)}`);
   }
-  for (const [name, value] of [['private', keepPrivate], ['cacheErrors', cacheErrors]] as const) {
+  for (const [name, value] of [['private', keepCredentialed], ['persistPrivate', persistPrivate], ['cacheErrors', cacheErrors]] as const) {
     if (value !== undefined && typeof value !== 'boolean') {
       throw new TypeError(`${PREFIX}option '${name}' must be a boolean, got ${describe(value)}`);
     }

@@ -21,3 +21,23 @@ async function readStores(name: string) {
     db.close();
   }
 }
+
+/** Every string in the cache's records and access times, keys and bodies (decoded as UTF-8) included, one a line. */
+export async function storedText(name: string): Promise<string> {
+  const lines: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') lines.push(value);
+    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) lines.push(new TextDecoder().decode(value));
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        lines.push(key);
+        walk(inner);
+      }
+    }
+  };
+  const { entries, touched } = await readStores(name);
+  walk(entries);
+  walk(touched);
+  return lines.join('\n');
+}
