@@ -6,12 +6,15 @@ import { Flights, flightLock } from './flight.js';
 import {
   asStored,
   asVaryIndex,
+  forStorage,
   newPolicy,
   policyRequest,
   policyResponse,
   toResponse,
+  variantDigest,
   variantKey,
   varyFields,
+  withRequestHeaders,
   type StoredResponse,
 } from './http-record.js';
 import { stableKey } from './key.js';
@@ -76,12 +79,20 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
   const { private: keepCredentialed = false, persistPrivate = false, cacheErrors = false, tags } = options;
   const flights = new Flights();
 
-  const lookup = async (primary: string, request: CachePolicy.Request) => {
+  /** The stored response for `request`, if any, ready for http-cache-semantics to compare with the request. */
+  const lookup = async (primary: string, request: CachePolicy.Request): Promise<StoredResponse | undefined> => {
     const found = await cache.get(primary);
     const index = asVaryIndex(found);
-    if (!index) return { key: primary, stored: asStored(found) };
-    const key = variantKey(primary, index.fields, request.headers);
-    return { key, stored: asStored(await cache.get(key)) };
+    if (!index) {
+      const stored = asStored(found);
+      // A response that varies is stored only as a variant: one here is not ours, and could not be matched.
+      return stored && !varyFields(stored.policy) ? stored : undefined;
+    }
+    const digest = await variantDigest(index.fields, request.headers);
+    if (digest === undefined) return undefined;
+    const stored = asStored(await cache.get(variantKey(primary, digest)));
+    // Equal digests stand for equal values, so the request's own values are the ones the variant was stored for.
+    return stored?.variant === digest ? withRequestHeaders(stored, index.fields, request.headers) : undefined;
   };
 
   const keep = async (primary: string, request: Request, stored: StoredResponse, policy: CachePolicy) => {
@@ -90,6 +101,10 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     const lifetime = policy.timeToLive();
     if (!policy.storable() || (!validators && lifetime <= 0) || fields?.includes('*')) return;
     if (stored.status >= 400 && !cacheErrors) return;
+    // The policy holds the headers of the request it answered; a variant is kept by their digest instead.
+    const digest = fields && (await variantDigest(fields, stored.policy.reqh ?? {}));
+    if (fields && digest === undefined) return;
+    const record = forStorage(stored, digest);
     const isPrivate = credentialed(request) || 'private' in stored.policy.rescc;
     // With validators a stale entry is still worth a conditional request: keep it until it is evicted.
     const put = {
@@ -97,9 +112,9 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
       tags: typeof tags === 'function' ? tags(request) : tags,
       persist: persistPrivate || !isPrivate,
     };
-    const writes = fields
-      ? [cache.put(primary, { tabcacheVary: 1, fields }, put), cache.put(variantKey(primary, fields, stored.policy.reqh ?? {}), stored, put)]
-      : [cache.put(primary, stored, put)];
+    const writes = digest
+      ? [cache.put(primary, { tabcacheVary: 1, fields }, put), cache.put(variantKey(primary, digest), record, put)]
+      : [cache.put(primary, record, put)];
     // Durable before the lock is released, so that a tab waiting for it reads the response instead of fetching.
     await Promise.all([...writes, cache.flush()]);
   };
@@ -109,7 +124,7 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     async ({ signal }: { signal: AbortSignal }): Promise<Outcome> => {
       const asked = policyRequest(request);
       // Re-read: a tab that held the lock before this one may have stored the answer.
-      const { stored } = mode === 'reload' ? { stored: undefined } : await lookup(primary, asked);
+      const stored = mode === 'reload' ? undefined : await lookup(primary, asked);
       const old = stored && CachePolicy.fromObject(stored.policy);
       if (stored && old && mode === 'default' && old.satisfiesWithoutRevalidation(asked)) return { stored };
       const headers = old ? old.revalidationHeaders(asked) : asked.headers;
@@ -158,7 +173,7 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     // Requests join one flight only when all their headers agree, since the response may vary by any of them.
     const flightKey = `${primary} ${stableKey([...request.headers].sort())}`;
     const asked = policyRequest(request);
-    const { stored } = request.cache === 'reload' ? { stored: undefined } : await lookup(primary, asked);
+    const stored = request.cache === 'reload' ? undefined : await lookup(primary, asked);
     const lock = flightLock(cache, flightKey);
     const run = (mode: 'default' | 'revalidate' | 'reload', signal?: AbortSignal) =>
       flights.join(flightKey, lock, load(request, primary, mode), signal).then(fromOutcome);

@@ -182,6 +182,44 @@ describe('memoizeFetch', () => {
     expect(await storedText(cachedFetch.cache.name)).not.toContain('mine');
   });
 
+  it('stores neither the values of the headers named by Vary nor an Authorization header in the clear', async () => {
+    const server = upstream((_, n) => new Response(`variant ${n}`, { headers: { 'Cache-Control': 'max-age=60', Vary: 'X-Api-Key, Accept-Language' } }));
+    const as = (key: string) => ({ headers: { 'X-Api-Key': key, 'Accept-Language': 'en', Authorization: 'Bearer tok-0123456789' } });
+    const cachedFetch = cached(server, { private: true, persistPrivate: true });
+    expect(await text(cachedFetch(URL_A, as('key-AAAA-secret')))).toBe('variant 1');
+    expect(await text(cachedFetch(URL_A, as('key-BBBB-secret')))).toBe('variant 2');
+    expect(await text(cachedFetch(URL_A, as('key-AAAA-secret')))).toBe('variant 1');
+    await cachedFetch.cache.flush();
+    const stored = await storedText(cachedFetch.cache.name);
+    expect(stored).toContain('variant 1');
+    for (const secret of ['key-AAAA-secret', 'key-BBBB-secret', 'tok-0123456789']) expect(stored).not.toContain(secret);
+
+    // Another tab picks the variant out of IndexedDB by the same headers, and only by them.
+    const other = cached(server, { private: true, persistPrivate: true }, cachedFetch.cache.name);
+    expect(await text(other(URL_A, as('key-BBBB-secret')))).toBe('variant 2');
+    expect(server.requests).toHaveLength(2);
+    expect(await text(other(URL_A, as('key-CCCC-secret')))).toBe('variant 3');
+    expect(await text(other(URL_A, { headers: { 'X-Api-Key': 'key-AAAA-secret', 'Accept-Language': 'fr', Authorization: 'Bearer tok-0123456789' } }))).toBe('variant 4');
+  });
+
+  it('revalidates a variant kept by digest with its validator, and a 304 refreshes it', async () => {
+    const server = upstream((request, n) =>
+      request.headers.get('if-none-match') === '"v1"'
+        ? new Response(null, { status: 304, headers: { ETag: '"v1"', 'Cache-Control': 'no-cache', Vary: 'X-Api-Key' } })
+        : new Response(`body ${n}`, { headers: { ETag: '"v1"', 'Cache-Control': 'no-cache', Vary: 'X-Api-Key' } }),
+    );
+    const cachedFetch = cached(server);
+    const init = { headers: { 'X-Api-Key': 'key-AAAA-secret' } };
+    expect(await text(cachedFetch(URL_A, init))).toBe('body 1');
+    expect(await text(cachedFetch(URL_A, init))).toBe('body 1');
+    expect(server.requests.map((request) => [request.headers.get('if-none-match'), request.headers.get('x-api-key')])).toEqual([
+      [null, 'key-AAAA-secret'],
+      ['"v1"', 'key-AAAA-secret'],
+    ]);
+    await cachedFetch.cache.flush();
+    expect(await storedText(cachedFetch.cache.name)).not.toContain('key-AAAA-secret');
+  });
+
   it('checks its options, naming the one at fault', () => {
     expect(() => memoizeFetch({ private: 'yes' as never })).toThrow(/'private' must be a boolean/);
     expect(() => memoizeFetch({ persistPrivate: 'yes' as never })).toThrow(/'persistPrivate' must be a boolean/);
