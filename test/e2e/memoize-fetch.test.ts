@@ -279,6 +279,21 @@ describe('across tabs', () => {
     expect(count('/api/slow')).toBe(1);
   });
 
+  it('empties every tab\'s memoizeFetch cache, private responses included, when one tab clears it (logout)', async () => {
+    await context.addCookies([{ name: 'session', value: 's3cr3t', url: server.url }]);
+    const pages = await Promise.all([open(), open()]);
+    for (const page of pages) {
+      await get(page, '/api/me');
+      await get(page, '/api/fresh');
+    }
+    expect([count('/api/me'), count('/api/fresh')]).toEqual([2, 1]);
+    const [first, second] = pages as [Page, Page];
+    await first.evaluate(() => window.memo.cache.clear());
+    await expect.poll(() => second.evaluate(() => window.memo.cache.size())).toBe(0);
+    expect((await get(second, '/api/me')).body).toBe('session=s3cr3t (3)');
+    expect((await get(second, '/api/fresh')).body).toBe('fresh 2');
+  });
+
   it('answers a fresh entry after a reload without a request', async () => {
     const page = await open();
     expect((await get(page, '/api/fresh')).body).toBe('fresh 1');
