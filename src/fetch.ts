@@ -6,16 +6,19 @@ import { Flights, flightLock } from './flight.js';
 import {
   asStored,
   asVaryIndex,
+  forStorage,
   newPolicy,
   policyRequest,
   policyResponse,
   toResponse,
+  variantDigest,
   variantKey,
   varyFields,
+  withRequestHeaders,
   type StoredResponse,
 } from './http-record.js';
 import { stableKey } from './key.js';
-import { checkTags, describe, type CacheOptions } from './options.js';
+import { checkOptionsObject, checkTags, describe, type CacheOptions } from './options.js';
 
 /** Options of `memoizeFetch`. */
 export interface MemoizeFetchOptions {
@@ -28,10 +31,19 @@ export interface MemoizeFetchOptions {
   fetch?: (request: Request) => Promise<Response>;
   /**
    * Also cache responses to requests that carry credentials (`credentials: 'include'`) or an Authorization header.
-   * Such responses belong to one user; keep them only when every tab of the origin is that user's.
+   * Such responses belong to one user: like `Cache-Control: private` ones, they are kept in memory only, unless
+   * `persistPrivate`.
    * @default false (such requests go upstream untouched)
    */
   private?: boolean;
+  /**
+   * Also write private responses to IndexedDB, where they survive reloads (and a logout, unless the app calls
+   * `cache.clear()`) and every tab of the origin reads them: responses marked `Cache-Control: private`, and
+   * responses to the credentialed requests that `private` lets in. Without it they stay in the memory of the
+   * tab that fetched them. Turn it on only when every tab of the origin is always the same user's.
+   * @default false
+   */
+  persistPrivate?: boolean;
   /** Also cache error statuses (400 and up) where HTTP allows it, e.g. a 404 or 410. @default false */
   cacheErrors?: boolean;
   /** Tags to invalidate responses by with `cache.invalidateTags`: a list, or a function of the request. @default none */
@@ -48,7 +60,7 @@ export interface CachedFetch {
 /** What a flight settles with: a response as stored (or storable), or one that cannot be, shared by cloning. */
 type Outcome = { stored: StoredResponse } | { passed: Response };
 
-const KNOWN = ['cache', 'fetch', 'private', 'cacheErrors', 'tags'] as const;
+const KNOWN = ['cache', 'fetch', 'private', 'persistPrivate', 'cacheErrors', 'tags'] as const;
 
 /**
  * A `fetch` that keeps GET and HEAD responses in a tabcache by the rules of HTTP caching (RFC 9111, RFC 5861,
@@ -64,15 +76,23 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
   checkOptions(options);
   const cache = resolveCache(options.cache, 'tabcache-fetch');
   const upstream = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const { private: keepPrivate = false, cacheErrors = false, tags } = options;
+  const { private: keepCredentialed = false, persistPrivate = false, cacheErrors = false, tags } = options;
   const flights = new Flights();
 
-  const lookup = async (primary: string, request: CachePolicy.Request) => {
+  /** The stored response for `request`, if any, ready for http-cache-semantics to compare with the request. */
+  const lookup = async (primary: string, request: CachePolicy.Request): Promise<StoredResponse | undefined> => {
     const found = await cache.get(primary);
     const index = asVaryIndex(found);
-    if (!index) return { key: primary, stored: asStored(found) };
-    const key = variantKey(primary, index.fields, request.headers);
-    return { key, stored: asStored(await cache.get(key)) };
+    if (!index) {
+      const stored = asStored(found);
+      // A response that varies is stored only as a variant: one here is not ours, and could not be matched.
+      return stored && !varyFields(stored.policy) ? stored : undefined;
+    }
+    const digest = await variantDigest(index.fields, request.headers);
+    if (digest === undefined) return undefined;
+    const stored = asStored(await cache.get(variantKey(primary, digest)));
+    // Equal digests stand for equal values, so the request's own values are the ones the variant was stored for.
+    return stored?.variant === digest ? withRequestHeaders(stored, index.fields, request.headers) : undefined;
   };
 
   const keep = async (primary: string, request: Request, stored: StoredResponse, policy: CachePolicy) => {
@@ -81,11 +101,20 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     const lifetime = policy.timeToLive();
     if (!policy.storable() || (!validators && lifetime <= 0) || fields?.includes('*')) return;
     if (stored.status >= 400 && !cacheErrors) return;
+    // The policy holds the headers of the request it answered; a variant is kept by their digest instead.
+    const digest = fields && (await variantDigest(fields, stored.policy.reqh ?? {}));
+    if (fields && digest === undefined) return;
+    const record = forStorage(stored, digest);
+    const isPrivate = credentialed(request) || 'private' in stored.policy.rescc;
     // With validators a stale entry is still worth a conditional request: keep it until it is evicted.
-    const put = { ttl: validators ? undefined : lifetime, tags: typeof tags === 'function' ? tags(request) : tags };
-    const writes = fields
-      ? [cache.put(primary, { tabcacheVary: 1, fields }, put), cache.put(variantKey(primary, fields, stored.policy.reqh ?? {}), stored, put)]
-      : [cache.put(primary, stored, put)];
+    const put = {
+      ttl: validators ? undefined : lifetime,
+      tags: typeof tags === 'function' ? tags(request) : tags,
+      persist: persistPrivate || !isPrivate,
+    };
+    const writes = digest
+      ? [cache.put(primary, { tabcacheVary: 1, fields }, put), cache.put(variantKey(primary, digest), record, put)]
+      : [cache.put(primary, record, put)];
     // Durable before the lock is released, so that a tab waiting for it reads the response instead of fetching.
     await Promise.all([...writes, cache.flush()]);
   };
@@ -95,7 +124,7 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
     async ({ signal }: { signal: AbortSignal }): Promise<Outcome> => {
       const asked = policyRequest(request);
       // Re-read: a tab that held the lock before this one may have stored the answer.
-      const { stored } = mode === 'reload' ? { stored: undefined } : await lookup(primary, asked);
+      const stored = mode === 'reload' ? undefined : await lookup(primary, asked);
       const old = stored && CachePolicy.fromObject(stored.policy);
       if (stored && old && mode === 'default' && old.satisfiesWithoutRevalidation(asked)) return { stored };
       const headers = old ? old.revalidationHeaders(asked) : asked.headers;
@@ -137,15 +166,14 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
 
   const cachedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    const credentialed = request.credentials === 'include' || request.headers.has('authorization');
-    if (!['GET', 'HEAD'].includes(request.method) || request.cache === 'no-store' || (credentialed && !keepPrivate)) {
+    if (!['GET', 'HEAD'].includes(request.method) || request.cache === 'no-store' || (credentialed(request) && !keepCredentialed)) {
       return upstream(request);
     }
     const primary = `${request.method} ${request.url}`;
     // Requests join one flight only when all their headers agree, since the response may vary by any of them.
     const flightKey = `${primary} ${stableKey([...request.headers].sort())}`;
     const asked = policyRequest(request);
-    const { stored } = request.cache === 'reload' ? { stored: undefined } : await lookup(primary, asked);
+    const stored = request.cache === 'reload' ? undefined : await lookup(primary, asked);
     const lock = flightLock(cache, flightKey);
     const run = (mode: 'default' | 'revalidate' | 'reload', signal?: AbortSignal) =>
       flights.join(flightKey, lock, load(request, primary, mode), signal).then(fromOutcome);
@@ -176,6 +204,11 @@ export function memoizeFetch(options: MemoizeFetchOptions = {}): CachedFetch {
   return Object.assign(cachedFetch, { cache });
 }
 
+/** Whether the request sends credentials to any origin or carries an Authorization header: its answer is one user's. */
+function credentialed(request: Request): boolean {
+  return request.credentials === 'include' || request.headers.has('authorization');
+}
+
 function fromOutcome(outcome: Outcome): Response {
   return 'stored' in outcome ? toResponse(outcome.stored) : outcome.passed.clone();
 }
@@ -199,15 +232,13 @@ function staleIfError(policy: CachePolicy, request: CachePolicy.Request): boolea
 }
 
 function checkOptions(options: MemoizeFetchOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${PREFIX}memoizeFetch options must be an object, got ${describe(options)}`);
-  }
+  checkOptionsObject(options, 'memoizeFetch');
   checkKnown(options, KNOWN, 'memoizeFetch');
-  const { fetch, private: keepPrivate, cacheErrors, tags } = options;
+  const { fetch, private: keepCredentialed, persistPrivate, cacheErrors, tags } = options;
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new TypeError(`${PREFIX}option 'fetch' must be a function, got ${describe(fetch)}`);
   }
-  for (const [name, value] of [['private', keepPrivate], ['cacheErrors', cacheErrors]] as const) {
+  for (const [name, value] of [['private', keepCredentialed], ['persistPrivate', persistPrivate], ['cacheErrors', cacheErrors]] as const) {
     if (value !== undefined && typeof value !== 'boolean') {
       throw new TypeError(`${PREFIX}option '${name}' must be a boolean, got ${describe(value)}`);
     }

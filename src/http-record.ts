@@ -8,8 +8,13 @@ export interface StoredResponse {
   status: number;
   statusText: string;
   body: ArrayBuffer;
-  /** The RFC 9111 state of the entry: response headers, the request's Vary'd headers, when it was received. */
+  /**
+   * The RFC 9111 state of the entry: response headers, when it was received. As stored it holds no request
+   * header (`reqh` is empty): a variant is found by `variant`, and the request's own values are put back.
+   */
   policy: CachePolicy.CachePolicyObject;
+  /** When the response varies: the `variantDigest` of the request that it answered. */
+  variant?: string;
 }
 
 /** Stored under `METHOD url` when the response varies: which request headers pick the stored variant. */
@@ -51,9 +56,39 @@ export function toResponse(stored: StoredResponse): Response {
   return response;
 }
 
-/** The key of the variant of `primary` that request headers select by the fields named in `fields`. */
-export function variantKey(primary: string, fields: readonly string[], headers: CachePolicy.Headers): string {
-  return `${primary} ${stableKey(fields.map((field) => headers[field] ?? null))}`;
+/**
+ * A SHA-256 digest (hex) of the values that `headers` give the fields named in `fields`: it picks a variant
+ * without keeping the values, which may be secrets (an API key, a token). Undefined without SubtleCrypto,
+ * which only secure contexts have.
+ */
+export async function variantDigest(fields: readonly string[], headers: CachePolicy.Headers): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const text = stableKey(fields.map((field) => [field, headers[field] ?? null]));
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The key of the variant of `primary` with this `variantDigest`. */
+export function variantKey(primary: string, digest: string): string {
+  return `${primary} ${digest}`;
+}
+
+/** The record to store: without the request headers its policy holds (all of them, when the response varies). */
+export function forStorage(stored: StoredResponse, variant: string | undefined): StoredResponse {
+  const { variant: _, ...rest } = stored;
+  return { ...rest, policy: { ...stored.policy, reqh: {} }, ...(variant !== undefined && { variant }) };
+}
+
+/**
+ * A stored variant, with the request's values of the headers named in `fields` put back where
+ * http-cache-semantics compares them. Only for a request with the variant's digest, whose values are the ones
+ * the variant was stored for.
+ */
+export function withRequestHeaders(stored: StoredResponse, fields: readonly string[], headers: CachePolicy.Headers): StoredResponse {
+  const reqh: CachePolicy.Headers = {};
+  for (const field of fields) if (headers[field] !== undefined) reqh[field] = headers[field];
+  return { ...stored, policy: { ...stored.policy, reqh } };
 }
 
 /** The header fields a response varies by, lower-cased; undefined when it does not vary. */

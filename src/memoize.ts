@@ -3,7 +3,7 @@ import type { TabCache } from './client/cache.js';
 import { PREFIX } from './errors.js';
 import { Flights, flightLock, type FlightContext } from './flight.js';
 import { stableKey } from './key.js';
-import { checkTags, checkTtl, checkKey, describe, type CacheOptions } from './options.js';
+import { checkKey, checkOptionsObject, checkTags, checkTtl, describe, type CacheOptions } from './options.js';
 
 /** What a memoized function finds in `this` when it runs. */
 export interface MemoContext {
@@ -166,9 +166,7 @@ export function memoize<A extends unknown[], R>(
 }
 
 function checkOptions<A extends unknown[], R>(options: MemoizeOptions<A, R>): MemoizeOptions<A, R> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${PREFIX}memoize options must be an object, got ${describe(options)}`);
-  }
+  checkOptionsObject(options, 'memoize');
   checkKnown(options, KNOWN, 'memoize');
   const { key, namespace, ttl, staleWhileRevalidate, tags, shouldCache } = options;
   for (const [name, value] of [['key', key], ['shouldCache', shouldCache]] as const) {

@@ -74,7 +74,17 @@ export interface PutOptions {
   ttl?: number;
   /** Tags to invalidate the entry by. @default none */
   tags?: readonly string[];
+  /**
+   * `false` keeps this entry in the memory of this tab's worker only, for data that must not outlive the tab or
+   * reach other tabs (one user's private data): it is not written to IndexedDB, a copy of the key already there
+   * is removed (so that a reload does not serve it), and other tabs drop their copies from memory. Ignored when
+   * the cache does not persist.
+   * @default true
+   */
+  persist?: boolean;
 }
+
+const PUT_OPTIONS: readonly string[] = ['ttl', 'tags', 'persist'];
 
 const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker', 'persist', 'sharedBytes']);
 
@@ -155,6 +165,34 @@ function resolvePersist(persist: unknown): PersistConfig | false {
     throw new RangeError(`${PREFIX}option 'persist.maxBytes' must be a positive number, got ${describe(maxBytes)}`);
   }
   return { maxEntries, maxBytes };
+}
+
+/** Throws a TypeError unless the options argument of `what` is an object. */
+export function checkOptionsObject(options: unknown, what: string): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${PREFIX}${what} options must be an object, got ${describe(options)}`);
+  }
+}
+
+/** Checks the options of a `put`, naming the one at fault. */
+export function checkPutOptions(options: unknown): asserts options is PutOptions {
+  checkOptionsObject(options, 'put');
+  for (const key of Object.keys(options)) {
+    if (!PUT_OPTIONS.includes(key)) throw new TypeError(`${PREFIX}unknown put option '${key}'`);
+  }
+  const { ttl, tags, persist } = options as PutOptions;
+  checkTtl(ttl, 'ttl');
+  checkTags(tags);
+  if (persist !== undefined && typeof persist !== 'boolean') {
+    throw new TypeError(`${PREFIX}option 'persist' must be a boolean, got ${describe(persist)}`);
+  }
+}
+
+/** The worker's check of a put's `persist` field, which a client sends only to keep the entry in memory. */
+export function checkWirePersist(persist: unknown): asserts persist is false | undefined {
+  if (persist !== undefined && persist !== false) {
+    throw new TypeError(`${PREFIX}the wire field 'persist' of a put must be false or absent, got ${describe(persist)}`);
+  }
 }
 
 /** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */

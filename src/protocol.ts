@@ -29,7 +29,15 @@ export interface PersistConfig {
 /** One operation. Operations issued in the same task travel together in one message, in order. */
 export type Request =
   | { op: 'get'; key: string }
-  | { op: 'put'; key: string; value: unknown; ttl: number | undefined; tags: readonly string[] | undefined }
+  | {
+      op: 'put';
+      key: string;
+      value: unknown;
+      ttl: number | undefined;
+      tags: readonly string[] | undefined;
+      /** Present only to keep the entry in the worker's memory alone, out of IndexedDB. */
+      persist?: false;
+    }
   | { op: 'has'; key: string }
   | { op: 'delete'; key: string }
   | { op: 'clear' }

@@ -24,6 +24,8 @@ export interface StoreEntryOptions {
   tags?: readonly string[] | undefined;
   /** Bytes the value holds, when the caller knows better than the estimate. */
   size?: number | undefined;
+  /** The entry must not be persisted; the store only remembers this for its owner (`memoryOnly`). */
+  memoryOnly?: boolean | undefined;
 }
 
 const NO_OPTIONS: StoreEntryOptions = {};
@@ -50,6 +52,8 @@ export class Store {
   readonly #values: unknown[];
   /** Made on the first put with tags: most caches never tag, and save the slot array. */
   #tags: (readonly string[] | undefined)[] | undefined;
+  /** 1 for a slot put memory-only; made on the first such put, like `#tags`. */
+  #memoryOnly: Uint8Array | undefined;
   readonly #sizes: Float64Array;
   readonly #free: Int32Array;
   /** The due times of entries with a ttl; made on the first such put, so a cache without ttls pays nothing. */
@@ -158,6 +162,9 @@ export class Store {
     if (options.tags !== undefined || this.#tags !== undefined) {
       (this.#tags ??= new Array<readonly string[] | undefined>(this.#capacity + 1))[slot] = options.tags;
     }
+    if (options.memoryOnly || this.#memoryOnly !== undefined) {
+      (this.#memoryOnly ??= new Uint8Array(this.#capacity + 1))[slot] = options.memoryOnly ? 1 : 0;
+    }
     this.#sizes[slot] = size;
     if (expiresAt !== Infinity) this.#wheel!.schedule(slot, expiresAt);
     else this.#wheel?.unschedule(slot);
@@ -165,6 +172,13 @@ export class Store {
       this.#remove(this.#policy.victim());
       this.#evictions++;
     }
+  }
+
+  /** Whether the entry held under `key` was put with `memoryOnly`. */
+  memoryOnly(key: string): boolean {
+    if (this.#memoryOnly === undefined) return false;
+    const slot = this.#find(key);
+    return slot >= 0 && this.#memoryOnly[slot] === 1;
   }
 
   /** Removes `key`; true when a fresh entry was there. */
@@ -181,6 +195,7 @@ export class Store {
     this.#keys.fill(undefined);
     this.#values.fill(undefined);
     this.#tags?.fill(undefined);
+    this.#memoryOnly?.fill(0);
     this.#freeCount = 0;
     this.#used = 0;
     this.#bytes = 0;
@@ -274,6 +289,7 @@ export class Store {
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
     if (this.#tags !== undefined) this.#tags[slot] = undefined;
+    if (this.#memoryOnly !== undefined) this.#memoryOnly[slot] = 0;
     this.#free[this.#freeCount++] = slot;
   }
 }

@@ -1,4 +1,4 @@
-import { checkKey, checkTags, checkTtl, type PutOptions } from '../options.js';
+import { checkKey, checkOptionsObject, checkPutOptions, checkTags, type PutOptions } from '../options.js';
 import type { CacheStats, Request } from '../protocol.js';
 import { ABSENT } from '../shared-memory/table-view.js';
 import type { Connection } from './connection.js';
@@ -36,17 +36,19 @@ export class TabCache<V = unknown> {
     return this.#keyed({ op: 'get', key }) as Promise<V | undefined>;
   }
 
-  /** Stores `value` under `key`; resolves once the worker holds it. */
+  /**
+   * Stores `value` under `key`; resolves once the worker holds it. `{ persist: false }` keeps the entry in this
+   * tab's memory only (see `PutOptions`).
+   */
   put(key: string, value: V, options: PutOptions = {}): Promise<void> {
     try {
       checkKey(key);
-      checkTtl(options.ttl, 'ttl');
-      checkTags(options.tags);
+      checkPutOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const ttl = options.ttl === Infinity ? Infinity : options.ttl;
-    return this.#connection.send({ op: 'put', key, value, ttl, tags: options.tags }) as Promise<void>;
+    const { ttl, tags, persist } = options;
+    return this.#connection.send({ op: 'put', key, value, ttl, tags, ...(persist === false && { persist }) }) as Promise<void>;
   }
 
   /** Whether a fresh entry is stored under `key`. Not counted as a read. */
@@ -92,6 +94,7 @@ export class TabCache<V = unknown> {
    * Same-origin frames only, unless `origins` lists others. Returns a function that stops offering.
    */
   share(options: ShareOptions = {}): () => void {
+    checkOptionsObject(options, 'share');
     return shareWithFrames(this.#connection, options);
   }
 

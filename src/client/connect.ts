@@ -1,5 +1,5 @@
 import { PREFIX } from '../errors.js';
-import { describe, resolveOptions, type CacheOptions } from '../options.js';
+import { checkOptionsObject, describe, resolveOptions, type CacheOptions } from '../options.js';
 import { TabCache } from './cache.js';
 import { Connection } from './connection.js';
 import { checkOrigins, requestPort } from './frames.js';
@@ -26,6 +26,7 @@ export interface ConnectOptions extends CacheOptions {
  * `stats().link.fallback` says why.
  */
 export function connectWith<V>(options: ConnectOptions, ownWorker: (config: CacheOptions) => LinkFactory): TabCache<V> {
+  checkOptionsObject(options, 'connect');
   const { parentOrigins: origins, timeout = 1000, ...cacheOptions } = options;
   const parentOrigins = checkOrigins(origins, 'parentOrigins');
   if (typeof timeout !== 'number' || !(timeout >= 0)) {

@@ -142,7 +142,10 @@ export class Host {
           committed: (change) => coherence.announce(change),
         })
       : undefined;
-    mirror.attach(store, (key) => tier?.touch(key));
+    // An access time written back would put the key of a memory-only entry in IndexedDB.
+    mirror.attach(store, (key) => {
+      if (!store.memoryOnly(key)) tier?.touch(key);
+    });
     return { store, tier, coherence, mirror };
   }
 
@@ -172,20 +175,24 @@ export class Host {
       case 'get': {
         const value = store.get(request.key);
         if (!isMiss(value)) {
-          tier?.touch(request.key);
+          if (!store.memoryOnly(request.key)) tier?.touch(request.key);
           return value;
         }
         return tier ? this.#readThrough(cache, tier, request.key) : undefined;
       }
       case 'put': {
         const { key, value, tags } = request;
+        const memoryOnly = request.persist === false;
         const size = sizeOf(value) + key.length * 2;
         // Read before the store reads it, so that the copies never outlive the store's entry.
         const ttl = request.ttl ?? store.config.ttl;
         const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
-        store.put(key, value, { ttl: request.ttl, tags, size });
+        store.put(key, value, { ttl: request.ttl, tags, size, memoryOnly });
         cache.mirror.put(key, value, expiresAt);
-        if (tier) {
+        if (tier && memoryOnly) {
+          // An older copy in IndexedDB would be served after a reload; its delete tells the other tabs.
+          tier.delete(key);
+        } else if (tier) {
           tier.put(key, value, { expiresAt, size, tags: tags ?? [] });
         } else {
           coherence.announce({ keys: [key] });

@@ -1,4 +1,5 @@
 import type { Endpoint } from 'comlink';
+import { checkOptionsObject } from '../options.js';
 import { builtinPolicies } from '../policies/index.js';
 import type { PolicyFactory } from '../policies/policy.js';
 import { Host } from './host.js';
@@ -20,6 +21,7 @@ export interface ServeOptions {
 
 /** Hosts a tabcache store for the pages that connect to this worker. Call it once at the top of a worker module. */
 export function serve(options: ServeOptions = {}): void {
+  checkOptionsObject(options, 'serve');
   const host = new Host({
     policies: { ...builtinPolicies, ...options.policies } as Record<string, PolicyFactory>,
     now: options.now ?? Date.now,

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createCache, type TabCache } from '../../src/index.js';
+import { Connection } from '../../src/client/connection.js';
+import { workerLinks } from '../../src/client/link.js';
+import { connect, createCache, memoize, memoizeFetch, type TabCache } from '../../src/index.js';
+import { resolveOptions } from '../../src/options.js';
+import { serve } from '../../src/worker/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
+import { storedRecords, touchedKeys } from './support/idb.js';
 
 const make = cacheMaker('t');
+const typeError = (message: string) => ({ name: 'TypeError', message });
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 describe('createCache in a real worker', () => {
   it('stores and returns values by structured clone', async () => {
@@ -146,6 +161,65 @@ describe('createCache in a real worker', () => {
     expect(await cache.invalidateTags(['users'])).toBe(2);
     expect(await cache.keys()).toEqual(['config']);
     await expect(cache.invalidateTags('users' as unknown as string[])).rejects.toThrow(TypeError);
+  });
+
+  it.each([
+    ['hits read from shared memory', {}],
+    ['hits read over messages', { sharedBytes: 0 }],
+  ])('keeps an entry put with persist: false in memory only, removing the copies IndexedDB and other tabs held (%s)', async (_, options) => {
+    const cache = make(options);
+    const other = make({ ...options, name: cache.name });
+    await cache.put('k', 'older');
+    await cache.flush();
+    expect(await other.get('k')).toBe('older');
+    await cache.put('k', 'newer', { persist: false });
+    await cache.flush();
+    expect(await cache.get('k')).toBe('newer');
+    expect((await storedRecords(cache.name)).map((record) => record.key)).not.toContain('k');
+    await expect.poll(() => other.get('k')).toBeUndefined();
+    // A tab opened later, or this one after a reload, is not served the older value.
+    expect(await make({ name: cache.name }).get('k')).toBeUndefined();
+    // Reads of it write no access time back either, which would name the key.
+    expect(await cache.get('k')).toBe('newer');
+    await cache.flush();
+    expect(await touchedKeys(cache.name)).not.toContain('k');
+  });
+
+  it('does not write a put with persist: false even when a persisted put of the key is still queued', async () => {
+    const cache = make();
+    await cache.put('kept', 1);
+    void cache.put('k', 'older');
+    await cache.put('k', 'newer', { persist: false });
+    await cache.flush();
+    expect((await storedRecords(cache.name)).map((record) => record.key)).toEqual(['kept']);
+    expect(await cache.get('k')).toBe('newer');
+  });
+
+  it('checks the options of put, naming the one at fault', async () => {
+    const cache = make();
+    await expect(cache.put('k', 1, null as never)).rejects.toMatchObject(typeError('tabcache: put options must be an object, got null'));
+    await expect(cache.put('k', 1, 'forever' as never)).rejects.toMatchObject(typeError('tabcache: put options must be an object, got "forever"'));
+    await expect(cache.put('k', 1, { persist: 'no' } as never)).rejects.toMatchObject(typeError(`tabcache: option 'persist' must be a boolean, got "no"`));
+    await expect(cache.put('k', 1, { persit: false } as never)).rejects.toMatchObject(typeError(`tabcache: unknown put option 'persit'`));
+    expect(await cache.has('k')).toBe(false);
+  });
+
+  it('has the worker refuse a put whose persist field is anything but false, as from a client of another build', async () => {
+    const url = new URL('../../src/worker/entry.ts', import.meta.url);
+    const { worker: _, ...config } = resolveOptions({ name: `wire-${Math.random()}`, sharedBytes: 0 });
+    const connection = new Connection(workerLinks(url, () => new Worker(url, { type: 'module' })), config);
+    const put = (persist: unknown) => connection.send({ op: 'put', key: 'k', value: 1, ttl: undefined, tags: undefined, persist } as never);
+    await expect(put(true)).rejects.toMatchObject(typeError(`tabcache: the wire field 'persist' of a put must be false or absent, got boolean true`));
+    await expect(put(false)).resolves.toBeUndefined();
+    await connection.close();
+  });
+
+  it('names the options argument when the public API is given null for it', () => {
+    expect(thrown(() => connect(null as never))).toMatchObject(typeError('tabcache: connect options must be an object, got null'));
+    expect(thrown(() => make().share(null as never))).toMatchObject(typeError('tabcache: share options must be an object, got null'));
+    expect(thrown(() => serve(null as never))).toMatchObject(typeError('tabcache: serve options must be an object, got null'));
+    expect(thrown(() => memoize(async () => 1, null as never))).toMatchObject(typeError('tabcache: memoize options must be an object, got null'));
+    expect(thrown(() => memoizeFetch(null as never))).toMatchObject(typeError('tabcache: memoizeFetch options must be an object, got null'));
   });
 
   it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, memoizeFetch, type TabCache } from '../../src/index.js';
+import { storedText } from './support/idb.js';
 
 // memoizeFetch over a fake upstream: each test scripts the responses and sees every request that went out.
 
@@ -24,11 +25,14 @@ function upstream(answer: (request: Request, n: number) => Response | Promise<Re
   };
 }
 
-function cached(server: Upstream, options: Omit<Parameters<typeof memoizeFetch>[0] & object, 'fetch' | 'cache'> = {}) {
-  const cache = createCache({ name: `fetch-${Math.random()}` });
+/** A memoizeFetch over `server`; give `name` to make another tab's (another worker's) view of a cache. */
+function cached(server: Upstream, options: Omit<Parameters<typeof memoizeFetch>[0] & object, 'fetch' | 'cache'> = {}, name = `fetch-${Math.random()}`) {
+  const cache = createCache({ name });
   open.push(cache);
   return memoizeFetch({ cache, fetch: server.fetch, ...options });
 }
+
+const text = async (response: Promise<Response>) => (await response).text();
 
 const URL_A = 'https://api.example/a';
 
@@ -152,8 +156,73 @@ describe('memoizeFetch', () => {
     expect(server.requests[0]!.signal.aborted).toBe(true);
   });
 
+  it('keeps a Cache-Control: private response in memory only, unless told to persist private responses', async () => {
+    const server = upstream((_, n) => new Response(`session=s3cr3t-${n}`, { headers: { 'Cache-Control': 'private, max-age=60' } }));
+    const cachedFetch = cached(server);
+    expect(await text(cachedFetch(URL_A))).toBe('session=s3cr3t-1');
+    expect(await text(cachedFetch(URL_A))).toBe('session=s3cr3t-1');
+    await cachedFetch.cache.flush();
+    expect(await storedText(cachedFetch.cache.name)).not.toContain('s3cr3t');
+    // Another tab, or this one after a reload, finds nothing to serve.
+    expect(await text(cached(server, {}, cachedFetch.cache.name)(URL_A))).toBe('session=s3cr3t-2');
+
+    const persisting = cached(server, { persistPrivate: true });
+    expect(await text(persisting(URL_A))).toBe('session=s3cr3t-3');
+    await persisting.cache.flush();
+    expect(await storedText(persisting.cache.name)).toContain('session=s3cr3t-3');
+  });
+
+  it('keeps responses to requests with an Authorization header in memory only, unless told to persist private responses', async () => {
+    const server = upstream((_, n) => new Response(`mine ${n}`, { headers: { 'Cache-Control': 'max-age=60' } }));
+    const init = { headers: { Authorization: 'Bearer tok-0123456789' } };
+    const cachedFetch = cached(server, { private: true });
+    expect(await text(cachedFetch(URL_A, init))).toBe('mine 1');
+    expect(await text(cachedFetch(URL_A, init))).toBe('mine 1');
+    await cachedFetch.cache.flush();
+    expect(await storedText(cachedFetch.cache.name)).not.toContain('mine');
+  });
+
+  it('stores neither the values of the headers named by Vary nor an Authorization header in the clear', async () => {
+    const server = upstream((_, n) => new Response(`variant ${n}`, { headers: { 'Cache-Control': 'max-age=60', Vary: 'X-Api-Key, Accept-Language' } }));
+    const as = (key: string) => ({ headers: { 'X-Api-Key': key, 'Accept-Language': 'en', Authorization: 'Bearer tok-0123456789' } });
+    const cachedFetch = cached(server, { private: true, persistPrivate: true });
+    expect(await text(cachedFetch(URL_A, as('key-AAAA-secret')))).toBe('variant 1');
+    expect(await text(cachedFetch(URL_A, as('key-BBBB-secret')))).toBe('variant 2');
+    expect(await text(cachedFetch(URL_A, as('key-AAAA-secret')))).toBe('variant 1');
+    await cachedFetch.cache.flush();
+    const stored = await storedText(cachedFetch.cache.name);
+    expect(stored).toContain('variant 1');
+    for (const secret of ['key-AAAA-secret', 'key-BBBB-secret', 'tok-0123456789']) expect(stored).not.toContain(secret);
+
+    // Another tab picks the variant out of IndexedDB by the same headers, and only by them.
+    const other = cached(server, { private: true, persistPrivate: true }, cachedFetch.cache.name);
+    expect(await text(other(URL_A, as('key-BBBB-secret')))).toBe('variant 2');
+    expect(server.requests).toHaveLength(2);
+    expect(await text(other(URL_A, as('key-CCCC-secret')))).toBe('variant 3');
+    expect(await text(other(URL_A, { headers: { 'X-Api-Key': 'key-AAAA-secret', 'Accept-Language': 'fr', Authorization: 'Bearer tok-0123456789' } }))).toBe('variant 4');
+  });
+
+  it('revalidates a variant kept by digest with its validator, and a 304 refreshes it', async () => {
+    const server = upstream((request, n) =>
+      request.headers.get('if-none-match') === '"v1"'
+        ? new Response(null, { status: 304, headers: { ETag: '"v1"', 'Cache-Control': 'no-cache', Vary: 'X-Api-Key' } })
+        : new Response(`body ${n}`, { headers: { ETag: '"v1"', 'Cache-Control': 'no-cache', Vary: 'X-Api-Key' } }),
+    );
+    const cachedFetch = cached(server);
+    const init = { headers: { 'X-Api-Key': 'key-AAAA-secret' } };
+    expect(await text(cachedFetch(URL_A, init))).toBe('body 1');
+    expect(await text(cachedFetch(URL_A, init))).toBe('body 1');
+    expect(server.requests.map((request) => [request.headers.get('if-none-match'), request.headers.get('x-api-key')])).toEqual([
+      [null, 'key-AAAA-secret'],
+      ['"v1"', 'key-AAAA-secret'],
+    ]);
+    await cachedFetch.cache.flush();
+    expect(await storedText(cachedFetch.cache.name)).not.toContain('key-AAAA-secret');
+  });
+
   it('checks its options, naming the one at fault', () => {
     expect(() => memoizeFetch({ private: 'yes' as never })).toThrow(/'private' must be a boolean/);
+    expect(() => memoizeFetch({ persistPrivate: 'yes' as never })).toThrow(/'persistPrivate' must be a boolean/);
     expect(() => memoizeFetch({ cacheErrors: 1 as never })).toThrow(/'cacheErrors'/);
     expect(() => memoizeFetch({ fetch: 'fetch' as never })).toThrow(/'fetch' must be a function/);
     expect(() => memoizeFetch({ tags: [1] as never })).toThrow(/'tags'/);

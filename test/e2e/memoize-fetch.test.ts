@@ -40,6 +40,7 @@ const endpoints: Record<string, Handler> = {
   '/api/vary': (req, res, n) =>
     send(res, 200, { 'Cache-Control': 'max-age=60', Vary: 'Accept-Language' }, `${req.headers['accept-language']} ${n}`),
   '/api/auth': (_, res, n) => send(res, 200, { 'Cache-Control': 'max-age=60' }, `auth ${n}`),
+  '/api/me': (req, res, n) => send(res, 200, { 'Cache-Control': 'private, max-age=60' }, `${req.headers.cookie ?? 'no cookie'} (${n})`),
   '/api/undefined': (_, res, n) => send(res, 200, {}, `ping ${n}`),
   '/api/hang': (_, res, n) => {
     if (n === 1) hanging.push(res);
@@ -89,6 +90,39 @@ const open = () => openHarness(context, PAGE());
 type Init = { headers?: Record<string, string>; cache?: RequestCache; mode?: RequestMode };
 const get = (page: Page, path: string, init?: Init) => page.evaluate(([p, i]) => window.memo.get(p, i), [path, init] as const);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every string in the page's cache database, keys and bodies included, once the page's writes are durable. */
+const storedText = (page: Page) =>
+  page.evaluate(async () => {
+    await window.memo.cache.flush();
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('tabcache:e2e-memoize');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = (store: string, keys: boolean) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const request = keys ? db.transaction(store).objectStore(store).getAllKeys() : db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    // The records, and the keys whose access times were written back.
+    const records = [await all('entries', false), await all('touches', true)];
+    db.close();
+    const lines: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') lines.push(value);
+      else if (value instanceof ArrayBuffer) lines.push(new TextDecoder().decode(value));
+      else if (typeof value === 'object' && value !== null) {
+        for (const [key, inner] of Object.entries(value)) {
+          lines.push(key);
+          walk(inner);
+        }
+      }
+    };
+    walk(records);
+    return lines.join('\n');
+  });
 
 describe('memoizeFetch against a server that counts requests', () => {
   it('answers a fresh entry from the cache, with a body that can be read every time', async () => {
@@ -171,6 +205,21 @@ describe('memoizeFetch against a server that counts requests', () => {
     expect((await keys()).some((key) => key.startsWith(`GET ${server.url}/api/auth?p`))).toBe(true);
   });
 
+  it('keeps a private response to a same-origin request in memory only: not in IndexedDB, not after a reload', async () => {
+    await context.addCookies([{ name: 'session', value: 's3cr3t', url: server.url }]);
+    const page = await open();
+    expect((await get(page, '/api/me')).body).toBe('session=s3cr3t (1)');
+    expect((await get(page, '/api/me')).body).toBe('session=s3cr3t (1)');
+    await get(page, '/api/fresh');
+    const stored = await storedText(page);
+    expect(stored).toContain('fresh 1');
+    expect(stored).not.toContain('s3cr3t');
+    expect(stored).not.toContain('/api/me');
+    await page.reload();
+    await page.waitForFunction(() => 'memo' in window);
+    expect((await get(page, '/api/me')).body).toBe('session=s3cr3t (2)');
+  });
+
   it('honours the request cache modes reload and only-if-cached', async () => {
     const page = await open();
     await get(page, '/api/fresh');
@@ -228,6 +277,21 @@ describe('across tabs', () => {
     const pages = await Promise.all([open(), open()]);
     await Promise.all(pages.map((page) => page.evaluate(() => window.memo.ping('/api/slow'))));
     expect(count('/api/slow')).toBe(1);
+  });
+
+  it('empties every tab\'s memoizeFetch cache, private responses included, when one tab clears it (logout)', async () => {
+    await context.addCookies([{ name: 'session', value: 's3cr3t', url: server.url }]);
+    const pages = await Promise.all([open(), open()]);
+    for (const page of pages) {
+      await get(page, '/api/me');
+      await get(page, '/api/fresh');
+    }
+    expect([count('/api/me'), count('/api/fresh')]).toEqual([2, 1]);
+    const [first, second] = pages as [Page, Page];
+    await first.evaluate(() => window.memo.cache.clear());
+    await expect.poll(() => second.evaluate(() => window.memo.cache.size())).toBe(0);
+    expect((await get(second, '/api/me')).body).toBe('session=s3cr3t (3)');
+    expect((await get(second, '/api/fresh')).body).toBe('fresh 2');
   });
 
   it('answers a fresh entry after a reload without a request', async () => {

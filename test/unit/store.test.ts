@@ -36,6 +36,24 @@ describe('Store', () => {
     expect(store.stats()).toMatchObject({ hits: 1, misses: 0 });
   });
 
+  it('remembers which entries were put memory-only, and forgets it with the entry', () => {
+    const store = makeStore({ capacity: 2 });
+    store.put('a', 1, { memoryOnly: true });
+    store.put('b', 2);
+    expect([store.memoryOnly('a'), store.memoryOnly('b'), store.memoryOnly('absent')]).toEqual([true, false, false]);
+    store.put('a', 3);
+    expect(store.memoryOnly('a')).toBe(false);
+    store.put('a', 4, { memoryOnly: true });
+    store.delete('a');
+    // The slot 'a' held goes to 'c', which was not put memory-only.
+    store.put('c', 5);
+    expect(store.memoryOnly('c')).toBe(false);
+    store.put('b', 6, { memoryOnly: true });
+    store.clear();
+    store.put('b', 7);
+    expect(store.memoryOnly('b')).toBe(false);
+  });
+
   it('evicts the least recently used entry when over capacity', () => {
     const store = makeStore();
     store.put('a', 1);
