@@ -6,7 +6,7 @@ import { PREFIX, VersionMismatchError } from './errors.js';
  * builds (a frame of another deploy, a worker script answered from the HTTP cache), so `open` checks it both
  * ways, and a frame checks the version the page passes on with its port. Raise it with any change that the
  * other side would misread. Builds from before the check send none; they count as 1. Version 3: ports handed
- * to frames carry batches only.
+ * to frames carry batches only, and a put may be kept in memory only (`persist: false`).
  */
 export const WIRE_VERSION = 3;
 
