@@ -52,14 +52,7 @@ async function targetPage(name: string): Promise<{ page: Page; warnings: string[
 function attack(frame: Frame, name: string, gadgets: readonly object[]) {
   return frame.evaluate(
     async ({ name, home, gadgets }) => {
-      const id = crypto.randomUUID();
-      const port = await new Promise<MessagePort>((resolve) => {
-        addEventListener('message', (event: MessageEvent<{ type?: string; id?: string }>) => {
-          const port = event.ports[0];
-          if (event.data?.type === 'tabcache:port' && event.data.id === id && port) resolve(port);
-        });
-        parent.postMessage({ type: 'tabcache:connect', name, id }, home);
-      });
+      const port = await window.askForPort(name, home);
       const answers: Record<string, unknown>[] = [];
       const batchAnswered = new Promise<void>((resolve) => {
         port.onmessage = (event: MessageEvent<Record<string, unknown>>) => {
@@ -115,17 +108,7 @@ describe('a hostile frame of an allowlisted origin', () => {
     const { page } = await targetPage(name);
     const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
     const replies = await frame.evaluate(async ({ name, home }) => {
-      const cache = window.tabcache.connect({ name, parentOrigins: [home] });
-      await cache.get('from-page');
-      // Reach the port the client uses, as a frame can: its own code holds it.
-      const id = crypto.randomUUID();
-      const port = await new Promise<MessagePort>((resolve) => {
-        addEventListener('message', (event: MessageEvent<{ type?: string; id?: string }>) => {
-          const port = event.ports[0];
-          if (event.data?.type === 'tabcache:port' && event.data.id === id && port) resolve(port);
-        });
-        parent.postMessage({ type: 'tabcache:connect', name, id }, home);
-      });
+      const port = await window.askForPort(name, home);
       return new Promise((resolve) => {
         port.onmessage = (event: MessageEvent<{ replies: unknown }>) => resolve(event.data.replies);
         port.postMessage({
