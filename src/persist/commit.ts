@@ -40,10 +40,12 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
   try {
     const entries = tx.objectStore('entries');
     const touches = tx.objectStore('touches');
-    const stored = await tx.objectStore('info').get('totals');
-    // Damaged totals (NaN or a negative count would switch the bounds off for good) are counted afresh below.
-    const damaged = !isTotals(stored);
-    const totals: Totals = isTotals(stored) ? { count: stored.count, bytes: stored.bytes, gen: stored.gen } : { count: 0, bytes: 0, gen: generationOf(stored) };
+    // The count is asked of IndexedDB, one request that reads no record. Totals that are damaged (NaN or a
+    // negative count would switch the bounds off for good), or that count fewer records than there are
+    // (another build or an attacker wrote some, and their bytes are missing too), are counted afresh below.
+    const [stored, count] = await Promise.all([tx.objectStore('info').get('totals'), entries.count()]);
+    const damaged = !isTotals(stored) || count > stored.count;
+    const totals: Totals = { count, bytes: isTotals(stored) ? stored.bytes : 0, gen: generationOf(stored) };
     const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals, base: totals.gen };
     const trusted = batch.trusted && knownGen() === totals.gen;
     // What the tab took out of the batch when it heard of newer puts counts up to here, and no further.
@@ -85,6 +87,8 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     }
 
     const read = ([key, write]: (typeof writes)[number]) => !invalidated.has(key) && (!trusted || write.kind !== 'put');
+    // A put that does not read its old record counts as new, and cannot subtract the old size.
+    let blind = false;
     const found = await Promise.all(writes.map((write) => (read(write) ? entries.get(write[0]) : undefined)));
     writes.forEach(([key, write], i) => {
       const record: unknown = found[i];
@@ -103,6 +107,7 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
         }
         if (record === undefined) totals.count++;
         totals.bytes += write.meta.size - countedSize(record);
+        blind ||= !read([key, write]);
       } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
         remove(countedSize(record), key);
       }
@@ -122,6 +127,7 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     await sweepExpired(tx, totals, result, now);
     // Bytes below zero mean a record was replaced by a larger one behind the totals' back.
     if (damaged || totals.bytes < 0) await countAgain();
+    else if (blind) totals.count = await entries.count();
     if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
       // The bytes may run high (see `Totals`): count them before evicting anything.
       if (!counted) await countAgain();

@@ -23,9 +23,10 @@ export interface EntryRecord extends EntryMeta {
 }
 
 /**
- * Count and bytes of the persisted entries, and the number of batches ever committed. Count and bytes are
- * estimates between recounts: a put whose old record was not read is counted as new, so they can only run
- * high, and a batch that finds the tier over its bounds counts exactly before it evicts.
+ * Count and bytes of the persisted entries, and the number of batches ever committed. The count is exact after
+ * every batch. The bytes are exact after a recount and can only run high between recounts: a put whose old
+ * record was not read cannot subtract the old size. A batch that finds the tier over its bounds counts the bytes
+ * exactly before it evicts.
  */
 export interface Totals {
   count: number;

@@ -77,3 +77,28 @@ describe('a poisoned record in IndexedDB', () => {
     expect(tier.stats()).toMatchObject({ entries: 9, corrupt: 1 });
   });
 });
+
+describe('the totals', () => {
+  it('count each entry once however often it is overwritten', async () => {
+    const { tier, name, put } = await make();
+    for (let round = 0; round < 30; round++) {
+      for (const key of range(0, 27)) put(key, round, 100);
+      // One batch a round: after the first, this tab knows every write and overwrites without reading.
+      await tier.flush();
+    }
+    expect(tier.stats().entries).toBe(27);
+    expect((await recount(name)).count).toBe(27);
+    expect((await inspect(name)).totals).toMatchObject({ count: 27 });
+  });
+
+  it('count records written without them at the next batch, even one that overwrites without reading', async () => {
+    const { tier, name, now, put } = await make();
+    for (const key of range(0, 10)) put(key, key, 100);
+    await tier.flush();
+    await writeEntries(name, entryRecord('x0', now()), entryRecord('x1', now()), entryRecord('x2', now()));
+    put('k0', 'again', 100);
+    await tier.flush();
+    expect(tier.stats()).toMatchObject({ entries: 13, bytes: 1_300 });
+    expect(await recount(name)).toEqual({ count: 13, bytes: 1_300 });
+  });
+});
