@@ -1,10 +1,9 @@
 import { unwrap, type IDBPTransaction } from 'idb';
 import type { PersistConfig } from '../protocol.js';
-import { isEntryMeta, STORES, type CacheDB, type Database, type StoreName, type Totals } from './schema.js';
-import { compareVersions } from './version.js';
+import { countedSize, generationOf, isEntryMeta, isTotals, lruEntry, STORES, type CacheDB, type Database, type StoreName, type Totals } from './schema.js';
+import { compareVersions, isWhole } from './version.js';
 import type { Batch } from './writes.js';
 
-type Tx = IDBPTransaction<CacheDB, StoreName[], 'readwrite' | 'readonly'>;
 type WriteTx = IDBPTransaction<CacheDB, StoreName[], 'readwrite'>;
 
 /** Expired records removed by one batch at most, so that a batch stays short after a long absence. */
@@ -39,21 +38,33 @@ export interface CommitResult {
 export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number, knownGen: () => number | undefined): Promise<CommitResult> {
   const tx = db.transaction(STORES, 'readwrite');
   try {
-    const totals = await readTotals(tx);
+    const entries = tx.objectStore('entries');
+    const touches = tx.objectStore('touches');
+    // The count is asked of IndexedDB, one request that reads no record. Totals that are damaged (NaN or a
+    // negative count would switch the bounds off for good), or that count fewer records than there are
+    // (another build or an attacker wrote some, and their bytes are missing too), are counted afresh below.
+    const [stored, count] = await Promise.all([tx.objectStore('info').get('totals'), entries.count()]);
+    const damaged = !isTotals(stored) || count > stored.count;
+    const totals: Totals = { count, bytes: isTotals(stored) ? stored.bytes : 0, gen: generationOf(stored) };
     const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals, base: totals.gen };
     const trusted = batch.trusted && knownGen() === totals.gen;
     // What the tab took out of the batch when it heard of newer puts counts up to here, and no further.
     const writes = [...batch.writes];
-    const entries = tx.objectStore('entries');
-    const touches = tx.objectStore('touches');
     // The puts and access times of a batch are most of its requests: issued raw, without a promise each.
     const rawEntries = unwrap(entries);
     const rawTouches = unwrap(touches);
-    const remove = (size: number, key: string) => {
+    const remove = (size: number, key: IDBValidKey) => {
       ignore(entries.delete(key));
       ignore(touches.delete(key));
       totals.count--;
       totals.bytes -= size;
+    };
+    // A purge comes from a read, which counted the record already.
+    const purging = (key: IDBValidKey) => typeof key === 'string' && batch.writes.get(key)?.kind === 'purge';
+    let counted = false;
+    const countAgain = async () => {
+      counted = true;
+      Object.assign(totals, await recount(tx, result));
     };
 
     if (batch.clear) {
@@ -64,20 +75,25 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     }
     const invalidated = new Set<string>();
     for (const tag of batch.tags) {
-      for (const record of await entries.index('tags').getAll(tag)) {
-        if (invalidated.has(record.key)) continue;
-        invalidated.add(record.key);
-        remove(isEntryMeta(record, record.key) ? record.size : 0, record.key);
-      }
+      const index = entries.index('tags');
+      // The records of each tag are read after the previous tag's removals, so none is removed twice.
+      const [keys, records] = await Promise.all([index.getAllKeys(tag), index.getAll(tag)]);
+      keys.forEach((key, i) => {
+        const record: unknown = records[i];
+        if (typeof key === 'string') invalidated.add(key);
+        if (!isEntryMeta(record, key) && !purging(key)) result.corrupt++;
+        remove(countedSize(record), key);
+      });
     }
 
     const read = ([key, write]: (typeof writes)[number]) => !invalidated.has(key) && (!trusted || write.kind !== 'put');
-    const stored = await Promise.all(writes.map((write) => (read(write) ? entries.get(write[0]) : undefined)));
+    // A put that does not read its old record counts as new, and cannot subtract the old size.
+    let blind = false;
+    const found = await Promise.all(writes.map((write) => (read(write) ? entries.get(write[0]) : undefined)));
     writes.forEach(([key, write], i) => {
-      const record = stored[i];
+      const record: unknown = found[i];
       const old = isEntryMeta(record, key) ? record : undefined;
-      // A purge comes from a read, which counted the record already.
-      if (record !== undefined && old === undefined && write.kind !== 'purge') result.corrupt++;
+      if (record !== undefined && old === undefined && !purging(key)) result.corrupt++;
       if (write.kind === 'put') {
         if (old && compareVersions(old.version, write.meta.version) > 0) {
           result.superseded.push(key);
@@ -90,11 +106,17 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
           return;
         }
         if (record === undefined) totals.count++;
-        totals.bytes += write.meta.size - (old?.size ?? 0);
+        totals.bytes += write.meta.size - countedSize(record);
+        blind ||= !read([key, write]);
       } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
-        remove(old?.size ?? 0, key);
+        remove(countedSize(record), key);
       }
     });
+    // Records under keys that are not strings, found by `keys()` or `tagged()` and counted there.
+    for (const key of batch.strays) {
+      ignore(entries.delete(key));
+      ignore(touches.delete(key));
+    }
 
     // Written without reading: an access time older than the record's write, or left by a key since removed,
     // counts for nothing (see `evictOldest`).
@@ -102,13 +124,17 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
       if (!batch.writes.has(key) && !invalidated.has(key)) rawTouches.put(at, key);
     }
 
-    await sweepExpired(tx, totals, now);
+    await sweepExpired(tx, totals, result, now);
+    // Bytes below zero mean a record was replaced by a larger one behind the totals' back.
+    if (damaged || totals.bytes < 0) await countAgain();
+    else if (blind) totals.count = await entries.count();
     if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
-      Object.assign(totals, await countExactly(tx));
+      // The bytes may run high (see `Totals`): count them before evicting anything.
+      if (!counted) await countAgain();
       const maxEntries = Math.floor(bounds.maxEntries * HEADROOM);
       const maxBytes = bounds.maxBytes * HEADROOM;
       if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
-        await evictOldest(tx, totals, (t) => t.count > maxEntries || t.bytes > maxBytes);
+        await evictOldest(tx, totals, result, (t) => t.count > maxEntries || t.bytes > maxBytes);
       }
     }
     totals.gen++;
@@ -130,36 +156,49 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
 /**
  * Removes the least recently used records in a transaction of its own until `bytes` are freed or the tier
  * is empty: room for a batch that ran out of quota. Only removals: no put can lose to them, so the
- * generation stays.
+ * generation stays. Returns the number of damaged records it found and removed.
  */
-export async function evictForQuota(db: Database, bytes: number): Promise<void> {
+export async function evictForQuota(db: Database, bytes: number): Promise<number> {
   const tx = db.transaction(STORES, 'readwrite');
-  const totals = await readTotals(tx);
-  Object.assign(totals, await countExactly(tx));
+  const found = { corrupt: 0 };
+  const totals = { ...(await recount(tx, found)), gen: generationOf(await tx.objectStore('info').get('totals')) };
   const target = totals.bytes - bytes;
-  await evictOldest(tx, totals, (t) => t.count > 0 && t.bytes > target);
+  await evictOldest(tx, totals, found, (t) => t.count > 0 && t.bytes > target);
   ignore(tx.objectStore('info').put(totals, 'totals'));
   await tx.done;
+  return found.corrupt;
 }
 
-/** The totals as stored; counted afresh when missing (a new database) or damaged. */
-export async function readTotals(tx: Tx): Promise<Totals> {
-  const totals = await tx.objectStore('info').get('totals');
-  if (typeof totals?.count === 'number' && typeof totals.bytes === 'number' && typeof totals.gen === 'number') {
-    return { count: totals.count, bytes: totals.bytes, gen: totals.gen };
-  }
-  return { ...(await countExactly(tx)), gen: 0 };
-}
-
-/** Count and bytes, from the `lru` index's keys: no value is read. A record without a valid size counts 0 bytes. */
-async function countExactly(tx: Tx): Promise<{ count: number; bytes: number }> {
-  const store = tx.objectStore('entries');
-  const count = await store.count();
+/**
+ * Count and bytes, from the keys of the `lru` index: no value is read. Removes, and counts in `found`, the
+ * records that cannot be counted: a key that is not a string, an index key that is not `[time, size]`, or no
+ * index entry at all (an access time or size that is no valid key, such as NaN, leaves a record out of the index,
+ * and so out of the eviction order).
+ */
+async function recount(tx: WriteTx, found: { corrupt: number }): Promise<{ count: number; bytes: number }> {
+  const entries = tx.objectStore('entries');
+  const drop = (key: IDBValidKey) => {
+    ignore(entries.delete(key));
+    ignore(tx.objectStore('touches').delete(key));
+    found.corrupt++;
+  };
+  let count = 0;
   let bytes = 0;
-  let cursor = await store.index('lru').openKeyCursor();
+  let cursor = await entries.index('lru').openKeyCursor();
   while (cursor) {
-    bytes += cursor.key[1];
+    const entry = lruEntry(cursor.key, cursor.primaryKey);
+    if (entry) {
+      count++;
+      bytes += entry.size;
+    } else {
+      drop(cursor.primaryKey);
+    }
     cursor = await cursor.continue();
+  }
+  if ((await entries.count()) > count) {
+    const [all, indexed] = await Promise.all([entries.getAllKeys(), entries.index('lru').getAllKeys()]);
+    const seen = new Set(indexed);
+    for (const key of all) if (typeof key !== 'string' || !seen.has(key)) drop(key);
   }
   return { count, bytes };
 }
@@ -169,13 +208,15 @@ function ignore(request: Promise<unknown>): void {
   request.catch(() => {});
 }
 
-async function sweepExpired(tx: WriteTx, totals: Totals, now: number): Promise<void> {
+/** Removes expired records, and damaged ones whose expiry sorts among times past (a negative one, say). */
+async function sweepExpired(tx: WriteTx, totals: Totals, found: { corrupt: number }, now: number): Promise<void> {
   let cursor = await tx.objectStore('entries').index('expiresAt').openCursor(IDBKeyRange.upperBound(now));
   for (let n = 0; cursor && n < SWEEP_LIMIT; n++) {
     ignore(tx.objectStore('touches').delete(cursor.primaryKey));
     ignore(cursor.delete());
+    if (!isEntryMeta(cursor.value, cursor.primaryKey)) found.corrupt++;
     totals.count--;
-    totals.bytes -= isEntryMeta(cursor.value, cursor.primaryKey) ? cursor.value.size : 0;
+    totals.bytes -= countedSize(cursor.value);
     cursor = await cursor.continue();
   }
 }
@@ -185,8 +226,10 @@ async function sweepExpired(tx: WriteTx, totals: Totals, now: number): Promise<v
  * (`accessedAt`, in the `lru` index) and its read (in `touches`), so the two orders are merged: an entry whose
  * read is later than its write is passed over in the first and taken when the second reaches its read; a read
  * older than its entry's write, or left by an entry since removed, is dropped when reached. No value is read.
+ * Runs after `recount` in the same transaction, which left only valid entries in the `lru` index; a read that is
+ * not a time (Infinity would keep its entry forever) is removed and counted in `found`.
  */
-async function evictOldest(tx: WriteTx, totals: Totals, over: (totals: Totals) => boolean): Promise<void> {
+async function evictOldest(tx: WriteTx, totals: Totals, found: { corrupt: number }, over: (totals: Totals) => boolean): Promise<void> {
   if (!over(totals)) return;
   const entries = tx.objectStore('entries');
   const touches = tx.objectStore('touches');
@@ -198,18 +241,27 @@ async function evictOldest(tx: WriteTx, totals: Totals, over: (totals: Totals) =
     totals.count--;
     totals.bytes -= size;
   };
+  const dropRead = (key: IDBValidKey) => {
+    ignore(touches.delete(key));
+    found.corrupt++;
+  };
   let written = await entries.index('lru').openKeyCursor();
   let read = await touches.index('at').openKeyCursor();
   while ((written || read) && over(totals)) {
-    if (written && (!read || written.key[0] <= read.key)) {
-      const [at, size] = written.key;
-      const key = written.primaryKey;
+    const readAt = read && typeof read.primaryKey === 'string' && isWhole(read.key) ? read.key : undefined;
+    if (read && readAt === undefined) {
+      dropRead(read.primaryKey);
+      read = await read.continue();
+    } else if (written && (readAt === undefined || (written.key as [number, number])[0] <= readAt)) {
+      const [at, size] = written.key as [number, number];
+      const key = written.primaryKey as string;
       const touched = await touches.get(key);
-      if (typeof touched === 'number' && touched > at) passed.set(key, size);
+      if (touched !== undefined && !isWhole(touched)) dropRead(key);
+      if (isWhole(touched) && touched > at) passed.set(key, size);
       else evict(key, size);
       written = await written.continue();
     } else if (read) {
-      const key = read.primaryKey;
+      const key = read.primaryKey as string;
       const size = passed.get(key);
       if (size === undefined) ignore(touches.delete(key));
       else evict(key, size);

@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import { isVersion, type Version } from './version.js';
+import { isVersion, isWhole, type Version } from './version.js';
 
 /** What IndexedDB holds for one entry besides its value. */
 export interface EntryMeta {
@@ -23,9 +23,10 @@ export interface EntryRecord extends EntryMeta {
 }
 
 /**
- * Count and bytes of the persisted entries, and the number of batches ever committed. Count and bytes are
- * estimates between recounts: a put whose old record was not read is counted as new, so they can only run
- * high, and a batch that finds the tier over its bounds counts exactly before it evicts.
+ * Count and bytes of the persisted entries, and the number of batches ever committed. The count is exact after
+ * every batch. The bytes are exact after a recount and can only run high between recounts: a put whose old
+ * record was not read cannot subtract the old size. A batch that finds the tier over its bounds counts the bytes
+ * exactly before it evicts.
  */
 export interface Totals {
   count: number;
@@ -34,16 +35,20 @@ export interface Totals {
   gen: number;
 }
 
+/**
+ * Key types are what IndexedDB may hand back, not what this build writes: another build or an attacker may
+ * have written any key, so whatever is read back is checked (see `isEntryMeta`, `lruEntry`, `isTotals`).
+ */
 export interface CacheDB extends DBSchema {
   entries: {
-    key: string;
+    key: IDBValidKey;
     value: EntryRecord;
     /** `lru` is `[accessedAt, size]`: a key cursor over it orders, counts and sizes entries without their values. */
-    indexes: { expiresAt: number; lru: [number, number]; tags: string };
+    indexes: { expiresAt: IDBValidKey; lru: IDBValidKey; tags: IDBValidKey };
   };
   /** Wall-clock milliseconds of the last read of a key, when later than its write: a tiny record per read key. */
-  touches: { key: string; value: number; indexes: { at: number } };
-  info: { key: 'totals'; value: Totals };
+  touches: { key: IDBValidKey; value: unknown; indexes: { at: IDBValidKey } };
+  info: { key: 'totals'; value: unknown };
   /** Empty: its name carries the layout's number. */
   [LAYOUT_STORE]: { key: string; value: never };
 }
@@ -120,27 +125,67 @@ export function createSchema(db: Database, tx: IDBPTransaction<CacheDB, StoreNam
   if (!names.contains(LAYOUT_STORE)) db.createObjectStore(LAYOUT_STORE);
   if (discard) {
     const info = tx.objectStore('info');
-    void info.get('totals').then((totals) => info.put({ count: 0, bytes: 0, gen: typeof totals?.gen === 'number' ? totals.gen : 0 }, 'totals'));
+    void info.get('totals').then((totals) => info.put({ count: 0, bytes: 0, gen: generationOf(totals) } satisfies Totals, 'totals'));
   }
 }
 
+/** Sizes stay below a TiB, more than any browser stores, so that the sum of any plausible number of them stays exact. */
+const MAX_SIZE = 2 ** 40;
+
+export function isSize(value: unknown): value is number {
+  return isWhole(value) && value < MAX_SIZE;
+}
+
 /** Whether a record read back matches `EntryMeta`; one that does not is skipped, removed and counted. */
-export function isEntryMeta(record: unknown, key: string): record is EntryMeta {
-  if (typeof record !== 'object' || record === null) return false;
+export function isEntryMeta(record: unknown, key: IDBValidKey): record is EntryMeta {
+  if (typeof record !== 'object' || record === null || typeof key !== 'string') return false;
   const meta = record as Partial<EntryMeta>;
   return (
     meta.key === key &&
     isVersion(meta.version) &&
-    (meta.expiresAt === undefined || typeof meta.expiresAt === 'number') &&
-    typeof meta.accessedAt === 'number' &&
-    typeof meta.size === 'number' &&
-    meta.size >= 0 &&
+    (meta.expiresAt === undefined || isWhole(meta.expiresAt)) &&
+    isWhole(meta.accessedAt) &&
+    isSize(meta.size) &&
     Array.isArray(meta.tags) &&
     meta.tags.every((tag) => typeof tag === 'string')
   );
 }
 
 /** Whether a record read back is a whole entry: valid metadata and a value. */
-export function isEntryRecord(record: unknown, key: string): record is EntryRecord {
+export function isEntryRecord(record: unknown, key: IDBValidKey): record is EntryRecord {
   return isEntryMeta(record, key) && 'value' in record;
+}
+
+/**
+ * The access time and size of an entry of the `lru` index, or undefined when its key is not a string or its
+ * index key is not `[time, size]`: such a record would be sorted among the others, or summed into the bytes,
+ * as nonsense (a size of Infinity makes the bytes NaN).
+ */
+export function lruEntry(indexKey: unknown, key: unknown): { key: string; at: number; size: number } | undefined {
+  if (typeof key !== 'string' || !Array.isArray(indexKey) || indexKey.length !== 2) return undefined;
+  const [at, size] = indexKey;
+  return isWhole(at) && isSize(size) ? { key, at, size } : undefined;
+}
+
+/**
+ * The bytes the totals count for a record: its size when it is in the `lru` index as a valid entry (see
+ * `lruEntry`), since counting reads that index and no value; otherwise 0.
+ */
+export function countedSize(record: unknown): number {
+  if (typeof record !== 'object' || record === null) return 0;
+  const { key, accessedAt, size } = record as { key?: unknown; accessedAt?: unknown; size?: unknown };
+  return lruEntry([accessedAt, size], key)?.size ?? 0;
+}
+
+/** Whether totals read back are usable; ones that are not are counted afresh. NaN or a negative count would switch the bounds off for good. */
+export function isTotals(value: unknown): value is Totals {
+  if (typeof value !== 'object' || value === null) return false;
+  const totals = value as Partial<Totals>;
+  return isWhole(totals.count) && isWhole(totals.bytes) && isWhole(totals.gen);
+}
+
+/** The generation of totals read back, kept even when their count or bytes are damaged; 0 when it is unusable. */
+export function generationOf(totals: unknown): number {
+  const gen = typeof totals === 'object' && totals !== null ? (totals as Partial<Totals>).gen : undefined;
+  return isWhole(gen) ? gen : 0;
 }

@@ -1,8 +1,8 @@
 import type { PersistConfig, PersistenceStats } from '../protocol.js';
-import { commit, evictForQuota, readTotals } from './commit.js';
+import { commit, evictForQuota } from './commit.js';
 import { Connection } from './database.js';
-import { isEntryMeta, isEntryRecord, STORES, type Database, type EntryMeta } from './schema.js';
-import { compareVersions, type Version, type VersionClock } from './version.js';
+import { generationOf, isEntryMeta, isEntryRecord, type Database, type EntryMeta } from './schema.js';
+import { compareVersions, isWhole, type Version, type VersionClock } from './version.js';
 import { Batch } from './writes.js';
 
 /** How long reads may wait to have their access times written back when nothing else is being written. */
@@ -85,10 +85,11 @@ export class Tier {
 
   put(key: string, value: unknown, entry: { expiresAt: number; size: number; tags: readonly string[] }): void {
     const version = this.#options.clock.next();
-    const now = this.#options.now();
     if (this.#knownGen === undefined) this.#queue.trusted = false;
-    const meta: EntryMeta = { key, version, accessedAt: now, size: entry.size, tags: [...entry.tags] };
-    if (entry.expiresAt !== Infinity) meta.expiresAt = entry.expiresAt;
+    const meta: EntryMeta = { key, version, accessedAt: this.#now(), size: entry.size, tags: [...entry.tags] };
+    // Whole milliseconds, as the schema wants; an expiry too far off to be one is none.
+    const expiresAt = Math.ceil(entry.expiresAt);
+    if (isWhole(expiresAt)) meta.expiresAt = expiresAt;
     this.#queue.put(meta, value);
     this.#kick(0);
   }
@@ -121,12 +122,12 @@ export class Tier {
         if (write?.kind === 'put' && compareVersions(write.meta.version, version) < 0) batch!.writes.delete(key);
       }
     });
-    if (change.gen !== undefined) this.#hear(change.gen);
+    if (isWhole(change.gen)) this.#hear(change.gen);
   }
 
   /** Notes a read, to be written back to `accessedAt` with the next batch. */
   touch(key: string): void {
-    this.#queue.touch(key, this.#options.now());
+    this.#queue.touch(key, this.#now());
     this.#kick(TOUCH_DELAY);
   }
 
@@ -187,7 +188,7 @@ export class Tier {
         tx.store.index('expiresAt').getAllKeys(IDBKeyRange.upperBound(this.#options.now())),
       ]);
       const gone = new Set(expired);
-      return all.filter((key) => !gone.has(key));
+      return this.#strings(all).filter((key) => !gone.has(key));
     } catch (error) {
       this.#failed(db, error);
       return this.#queuedKeys();
@@ -204,7 +205,7 @@ export class Tier {
     try {
       const tx = db.transaction('entries');
       const index = tx.store.index('tags');
-      for (const found of await Promise.all(tags.map((tag) => index.getAllKeys(tag)))) for (const key of found) keys.add(key);
+      for (const found of await Promise.all(tags.map((tag) => index.getAllKeys(tag)))) for (const key of this.#strings(found)) keys.add(key);
     } catch (error) {
       this.#failed(db, error);
     }
@@ -236,6 +237,26 @@ export class Tier {
 
   #lookup(key: string): ReturnType<Batch['lookup']> {
     return this.#queue.lookup(key) ?? this.#inflight?.lookup(key);
+  }
+
+  /** The string keys among `keys`; the records under the others are damaged, and are counted and removed. */
+  #strings(keys: IDBValidKey[]): string[] {
+    const strings: string[] = [];
+    for (const key of keys) {
+      if (typeof key === 'string') {
+        strings.push(key);
+      } else {
+        this.#counts.corrupt++;
+        this.#queue.stray(key);
+        this.#kick(0);
+      }
+    }
+    return strings;
+  }
+
+  /** The clock in whole milliseconds, as the schema wants times. */
+  #now(): number {
+    return Math.floor(this.#options.now());
   }
 
   #queuedKeys(): string[] {
@@ -324,7 +345,7 @@ export class Tier {
             this.#counts.quotaFailures++;
             // Make room by the least recently used entries, twice what the batch needs, then try again.
             const needed = attempt.puts().reduce((sum, meta) => sum + meta.size, 0);
-            await evictForQuota(db, needed * 2).catch(() => {});
+            this.#counts.corrupt += await evictForQuota(db, needed * 2).catch(() => 0);
           } else {
             // Still no room: the puts stay in memory only; the deletes and invalidations must still go.
             this.#counts.memoryOnly += attempt.puts().length;
@@ -360,7 +381,7 @@ export class Tier {
    */
   async #learnGeneration(db: Database): Promise<void> {
     if (this.#knownGen !== undefined) return;
-    this.#knownGen = (await readTotals(db.transaction(STORES))).gen;
+    this.#knownGen = generationOf(await db.transaction('info').store.get('totals'));
     this.#options.clock.fence();
     this.#advance();
   }

@@ -10,11 +10,16 @@ export interface Version {
   tab: string;
 }
 
-/** Whether `value`, read from storage or another tab, has the shape of a `Version`. */
+/** Whether `value`, read from storage or another tab, is a `Version` this build could have made: whole milliseconds and sequence. */
 export function isVersion(value: unknown): value is Version {
   if (typeof value !== 'object' || value === null) return false;
   const version = value as Partial<Version>;
-  return typeof version.at === 'number' && typeof version.seq === 'number' && typeof version.tab === 'string';
+  return isWhole(version.at) && isWhole(version.seq) && typeof version.tab === 'string';
+}
+
+/** A whole, non-negative number that adds up exactly: what this build writes for times, sizes, counts and generations. */
+export function isWhole(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 export function compareVersions(a: Version, b: Version): number {
@@ -37,7 +42,8 @@ export class VersionClock {
   }
 
   next(): Version {
-    const now = this.#now();
+    // Whole milliseconds, whatever the clock gives, so that every version passes `isVersion`.
+    const now = Math.floor(this.#now());
     if (now > this.#at) {
       this.#at = now;
       this.#seq = 0;
@@ -49,7 +55,7 @@ export class VersionClock {
 
   /** Makes every later version greater than any version written up to now, here or elsewhere. */
   fence(): void {
-    const now = this.#now();
+    const now = Math.floor(this.#now());
     if (this.#at <= now) {
       this.#at = now + 1;
       this.#seq = -1;

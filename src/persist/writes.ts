@@ -20,6 +20,8 @@ export class Batch {
   readonly writes = new Map<string, PendingWrite>();
   /** Wall-clock time of the latest read of each key, written back to `accessedAt`. */
   readonly touches = new Map<string, number>();
+  /** Keys of records to remove that are not strings, as no key of this build is: found damaged, and counted. */
+  readonly strays: IDBValidKey[] = [];
 
   /** Nothing to commit, not even access times. */
   get empty(): boolean {
@@ -27,7 +29,7 @@ export class Batch {
   }
 
   get size(): number {
-    return this.writes.size + this.tags.size + (this.clear ? 1 : 0);
+    return this.writes.size + this.tags.size + this.strays.length + (this.clear ? 1 : 0);
   }
 
   put(meta: EntryMeta, value: unknown): void {
@@ -40,6 +42,10 @@ export class Batch {
 
   purge(key: string, version: EntryMeta['version'] | undefined): void {
     if (!this.writes.has(key)) this.writes.set(key, { kind: 'purge', version });
+  }
+
+  stray(key: IDBValidKey): void {
+    this.strays.push(key);
   }
 
   touch(key: string, at: number): void {
@@ -88,6 +94,7 @@ export class Batch {
     batch.clear = this.clear;
     for (const tag of this.tags) batch.tags.add(tag);
     for (const [key, write] of this.writes) if (write.kind !== 'put') batch.writes.set(key, write);
+    batch.strays.push(...this.strays);
     return batch;
   }
 }

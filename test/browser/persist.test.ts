@@ -2,6 +2,7 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, type TabCache } from '../../src/index.js';
 import { Connection } from '../../src/persist/database.js';
+import { inspect, stored, writeEntries } from './support/database.js';
 
 // The IndexedDB tier against Chromium's real IndexedDB. "Reopening" is a new cache of the same name: a new
 // worker with an empty memory tier, as after a reload.
@@ -17,34 +18,6 @@ afterEach(async () => {
 });
 const unique = (what: string) => `${what}-${Math.random().toString(36).slice(2)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The records IndexedDB holds for a cache, read with a connection of the test's own. */
-async function stored(name: string): Promise<Record<string, unknown>> {
-  const db = await openDB(`tabcache:${name}`);
-  try {
-    const records = (await db.getAll('entries')) as { key: string; value: unknown }[];
-    return Object.fromEntries(records.map((record) => [record.key, record.value]));
-  } finally {
-    db.close();
-  }
-}
-
-/** Writes entry records straight into a cache's database, as another tab (or another build) would. */
-async function writeEntries(name: string, ...records: object[]): Promise<void> {
-  const db = await openDB(`tabcache:${name}`);
-  for (const record of records) await db.put('entries', record);
-  db.close();
-}
-
-/** A cache's database as another build would find it: version, store names, totals and raw entry records. */
-async function inspect(name: string) {
-  const db = await openDB(`tabcache:${name}`);
-  try {
-    return { version: db.version, stores: [...db.objectStoreNames].sort(), totals: await db.get('info', 'totals'), records: await db.getAll('entries') };
-  } finally {
-    db.close();
-  }
-}
 
 /** The upgrade of a newer build of tabcache to a new database: the stores of a layout 3. */
 function layOutAsNewerBuild(db: IDBPDatabase): void {
