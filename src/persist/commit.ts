@@ -18,35 +18,41 @@ export interface CommitResult {
   uncloneable: string[];
   /** Records that did not match the schema, found and replaced or removed. */
   corrupt: number;
-  /** The totals after the batch, with its generation. */
+  /** The totals after the batch, with its generation: estimates until `housekeep` (see `Totals`). */
   totals: Totals;
   /** The generation the batch started from. */
   base: number;
+  /** Whether the totals the batch found could not be trusted: `housekeep` must count afresh. */
+  damaged: boolean;
 }
 
 /**
- * Commits a batch in one readwrite transaction, then removes expired records and, past the bounds, the least
- * recently used ones. Resolves once the transaction completes; rejects (nothing written) if it aborts.
+ * Commits a batch in one readwrite transaction. Resolves once the transaction completes; rejects (nothing
+ * written) if it aborts. The transaction only writes: expired records and those past the bounds go in the next
+ * one (`housekeep`), so that this one is committed as soon as its requests are issued. A transaction committed
+ * explicitly with all its requests issued is completed by the browser even if the worker dies with its tab the
+ * next moment; one left to commit itself when the worker next goes idle is lost with it.
  *
  * A put writes one record (metadata and value) and reads nothing. It must not overwrite a record with a
  * newer version, but reading every old record first would double the cost of a batch, so it is read only
  * when this tab may not know the latest writes: when the stored generation is not `knownGen` (a batch of
  * another tab that this tab has not yet heard announced) or when `batch.trusted` is false. Otherwise every
  * record was written either before this tab's versions began or by a batch it heard of, whose newer puts it
- * already took out of its queue; so its puts are newer.
+ * already took out of its queue; so its puts are newer. Such a put counts as new in the totals, which
+ * `housekeep` makes exact.
  */
-export async function commit(db: Database, batch: Batch, bounds: PersistConfig, now: number, knownGen: () => number | undefined): Promise<CommitResult> {
+export async function commit(db: Database, batch: Batch, knownGen: () => number | undefined): Promise<CommitResult> {
   const tx = db.transaction(STORES, 'readwrite');
   try {
     const entries = tx.objectStore('entries');
     const touches = tx.objectStore('touches');
     // The count is asked of IndexedDB, one request that reads no record. Totals that are damaged (NaN or a
     // negative count would switch the bounds off for good), or that count fewer records than there are
-    // (another build or an attacker wrote some, and their bytes are missing too), are counted afresh below.
+    // (another build or an attacker wrote some, and their bytes are missing too), must be counted afresh.
     const [stored, count] = await Promise.all([tx.objectStore('info').get('totals'), entries.count()]);
     const damaged = !isTotals(stored) || count > stored.count;
     const totals: Totals = { count, bytes: isTotals(stored) ? stored.bytes : 0, gen: generationOf(stored) };
-    const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals, base: totals.gen };
+    const result: CommitResult = { superseded: [], uncloneable: [], corrupt: 0, totals, base: totals.gen, damaged };
     const trusted = batch.trusted && knownGen() === totals.gen;
     // What the tab took out of the batch when it heard of newer puts counts up to here, and no further.
     const writes = [...batch.writes];
@@ -61,12 +67,6 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     };
     // A purge comes from a read, which counted the record already.
     const purging = (key: IDBValidKey) => typeof key === 'string' && batch.writes.get(key)?.kind === 'purge';
-    let counted = false;
-    const countAgain = async () => {
-      counted = true;
-      Object.assign(totals, await recount(tx, result));
-    };
-
     if (batch.clear) {
       ignore(entries.clear());
       ignore(touches.clear());
@@ -87,8 +87,6 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
     }
 
     const read = ([key, write]: (typeof writes)[number]) => !invalidated.has(key) && (!trusted || write.kind !== 'put');
-    // A put that does not read its old record counts as new, and cannot subtract the old size.
-    let blind = false;
     const found = await Promise.all(writes.map((write) => (read(write) ? entries.get(write[0]) : undefined)));
     writes.forEach(([key, write], i) => {
       const record: unknown = found[i];
@@ -107,7 +105,6 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
         }
         if (record === undefined) totals.count++;
         totals.bytes += write.meta.size - countedSize(record);
-        blind ||= !read([key, write]);
       } else if (record !== undefined && (write.kind === 'delete' || !old || (write.version && compareVersions(old.version, write.version) === 0))) {
         remove(countedSize(record), key);
       }
@@ -124,33 +121,66 @@ export async function commit(db: Database, batch: Batch, bounds: PersistConfig, 
       if (!batch.writes.has(key) && !invalidated.has(key)) rawTouches.put(at, key);
     }
 
-    await sweepExpired(tx, totals, result, now);
-    // Bytes below zero mean a record was replaced by a larger one behind the totals' back.
-    if (damaged || totals.bytes < 0) await countAgain();
-    else if (blind) totals.count = await entries.count();
+    totals.gen++;
+    ignore(tx.objectStore('info').put(totals, 'totals'));
+    tx.commit();
+    await tx.done;
+    return result;
+  } catch (error) {
+    await abandon(tx);
+    throw tx.error ?? error;
+  }
+}
+
+/**
+ * Removes expired records and, past the bounds, the least recently used ones, and makes the totals exact where
+ * batches left them estimates: the count always (one request that reads no record), the bytes by a recount
+ * when they cannot be trusted. Only removals: no put can lose to them, so the generation stays.
+ */
+export async function housekeep(db: Database, bounds: PersistConfig, now: number, damaged: boolean): Promise<{ totals: Totals; corrupt: number }> {
+  const tx = db.transaction(STORES, 'readwrite');
+  try {
+    const entries = tx.objectStore('entries');
+    const found = { corrupt: 0 };
+    const [stored, count] = await Promise.all([tx.objectStore('info').get('totals'), entries.count()]);
+    // Checked again: another tab may have written since. Bytes below zero mean a record was replaced by a larger
+    // one behind the totals' back.
+    const exact = !damaged && isTotals(stored) && count <= stored.count && stored.bytes >= 0;
+    const totals: Totals = { count, bytes: exact ? stored.bytes : 0, gen: generationOf(stored) };
+    let counted = false;
+    const countAgain = async () => {
+      counted = true;
+      Object.assign(totals, await recount(tx, found));
+    };
+    if (!exact) await countAgain();
+    await sweepExpired(tx, totals, found, now);
     if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
       // The bytes may run high (see `Totals`): count them before evicting anything.
       if (!counted) await countAgain();
       const maxEntries = Math.floor(bounds.maxEntries * HEADROOM);
       const maxBytes = bounds.maxBytes * HEADROOM;
       if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
-        await evictOldest(tx, totals, result, (t) => t.count > maxEntries || t.bytes > maxBytes);
+        await evictOldest(tx, totals, found, (t) => t.count > maxEntries || t.bytes > maxBytes);
       }
     }
-    totals.gen++;
     ignore(tx.objectStore('info').put(totals, 'totals'));
+    tx.commit();
     await tx.done;
-    return result;
+    return { totals, corrupt: found.corrupt };
   } catch (error) {
-    // Make sure nothing of a failed batch is committed, and report why it failed.
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted or finished.
-    }
-    await tx.done.catch(() => {});
+    await abandon(tx);
     throw tx.error ?? error;
   }
+}
+
+/** Makes sure nothing of a failed transaction is committed. */
+async function abandon(tx: WriteTx): Promise<void> {
+  try {
+    tx.abort();
+  } catch {
+    // Already aborted or finished.
+  }
+  await tx.done.catch(() => {});
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PersistConfig, PersistenceStats } from '../protocol.js';
-import { commit, evictForQuota } from './commit.js';
+import { commit, evictForQuota, housekeep } from './commit.js';
 import { Connection } from './database.js';
 import { generationOf, isEntryMeta, isEntryRecord, type Database, type EntryMeta } from './schema.js';
 import { compareVersions, isWhole, type Version, type VersionClock } from './version.js';
@@ -293,7 +293,9 @@ export class Tier {
         this.#inflight = batch;
         this.#inflightDone = done.promise;
         try {
-          await this.#commit(db, batch);
+          const committed = await this.#commit(db, batch);
+          // What is expired or past the bounds goes in a transaction of its own, after the writes are durable.
+          if (committed) await this.#housekeep(committed.db, committed.damaged);
         } finally {
           this.#inflight = undefined;
           this.#inflightDone = undefined;
@@ -321,20 +323,21 @@ export class Tier {
     done.resolve();
   }
 
-  async #commit(db: Database, batch: Batch): Promise<void> {
-    const { bounds, now } = this.#options;
+  /**
+   * Commits `batch`, retrying as it can. Resolves to the connection it was committed on and whether the totals
+   * it found must be counted afresh, or to undefined when it was given up.
+   */
+  async #commit(db: Database, batch: Batch): Promise<{ db: Database; damaged: boolean } | undefined> {
     let attempt: Batch = batch;
     for (let tries = 0; ; tries++) {
       try {
-        const result = await commit(db, attempt, bounds, now(), () => this.#knownGen);
+        const result = await commit(db, attempt, () => this.#knownGen);
         this.#hear(result.totals.gen);
-        this.#counts.entries = result.totals.count;
-        this.#counts.bytes = result.totals.bytes;
         this.#counts.corrupt += result.corrupt;
         this.#counts.memoryOnly += result.uncloneable.length;
         if (result.superseded.length > 0) this.#options.superseded(result.superseded);
         this.#options.committed(announcement(batch, result.superseded, result.totals.gen));
-        return;
+        return { db, damaged: result.damaged };
       } catch (error) {
         if (tries >= 2) {
           this.#giveUp(batch, attempt, error);
@@ -362,6 +365,18 @@ export class Tier {
           db = again;
         }
       }
+    }
+  }
+
+  async #housekeep(db: Database, damaged: boolean): Promise<void> {
+    try {
+      const { totals, corrupt } = await housekeep(db, this.#options.bounds, this.#options.now(), damaged);
+      this.#counts.entries = totals.count;
+      this.#counts.bytes = totals.bytes;
+      this.#counts.corrupt += corrupt;
+    } catch (error) {
+      // Nothing was removed; the next batch tries again.
+      this.#failed(db, error);
     }
   }
 
