@@ -82,9 +82,18 @@ export interface PutOptions {
    * @default true
    */
   persist?: boolean;
+  /**
+   * `true` resolves the put only once the entry is committed to IndexedDB (with every write made before it), so
+   * that it survives the tab closing at any moment after; a put without it is committed within milliseconds, and
+   * survives a tab that lives on that long (see docs/persistence.md). When IndexedDB cannot be used, the put
+   * resolves once its write is given up, and `stats().persistence.memoryOnly` counts it. Cannot be combined with
+   * `persist: false`; resolves as usual when the cache does not persist.
+   * @default false
+   */
+  durable?: boolean;
 }
 
-const PUT_OPTIONS: readonly string[] = ['ttl', 'tags', 'persist'];
+const PUT_OPTIONS: readonly string[] = ['ttl', 'tags', 'persist', 'durable'];
 
 const KNOWN_OPTIONS = new Set<string>(['name', 'policy', 'capacity', 'maxBytes', 'ttl', 'worker', 'persist', 'sharedBytes']);
 
@@ -180,19 +189,27 @@ export function checkPutOptions(options: unknown): asserts options is PutOptions
   for (const key of Object.keys(options)) {
     if (!PUT_OPTIONS.includes(key)) throw new TypeError(`${PREFIX}unknown put option '${key}'`);
   }
-  const { ttl, tags, persist } = options as PutOptions;
+  const { ttl, tags, persist, durable } = options as PutOptions;
   checkTtl(ttl, 'ttl');
   checkTags(tags);
-  if (persist !== undefined && typeof persist !== 'boolean') {
-    throw new TypeError(`${PREFIX}option 'persist' must be a boolean, got ${describe(persist)}`);
+  for (const [name, value] of [['persist', persist], ['durable', durable]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${PREFIX}option '${name}' must be a boolean, got ${describe(value)}`);
   }
+  if (persist === false && durable) throw new TypeError(`${PREFIX}a put cannot be both durable and kept in memory only (persist: false)`);
 }
 
-/** The worker's check of a put's `persist` field, which a client sends only to keep the entry in memory. */
-export function checkWirePersist(persist: unknown): asserts persist is false | undefined {
+/**
+ * The worker's check of a put's `persist` and `durable` fields, which a client sends only to keep the entry in
+ * memory, or to wait for its commit.
+ */
+export function checkWirePutFlags(persist: unknown, durable: unknown): void {
   if (persist !== undefined && persist !== false) {
     throw new TypeError(`${PREFIX}the wire field 'persist' of a put must be false or absent, got ${describe(persist)}`);
   }
+  if (durable !== undefined && durable !== true) {
+    throw new TypeError(`${PREFIX}the wire field 'durable' of a put must be true or absent, got ${describe(durable)}`);
+  }
+  if (persist === false && durable) throw new TypeError(`${PREFIX}a put cannot be both durable and kept in memory only (persist: false)`);
 }
 
 /** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */

@@ -37,6 +37,8 @@ export type Request =
       tags: readonly string[] | undefined;
       /** Present only to keep the entry in the worker's memory alone, out of IndexedDB. */
       persist?: false;
+      /** Present only to be answered once the entry is committed to IndexedDB. */
+      durable?: true;
     }
   | { op: 'has'; key: string }
   | { op: 'delete'; key: string }

@@ -37,8 +37,8 @@ export class TabCache<V = unknown> {
   }
 
   /**
-   * Stores `value` under `key`; resolves once the worker holds it. `{ persist: false }` keeps the entry in this
-   * tab's memory only (see `PutOptions`).
+   * Stores `value` under `key`; resolves once the worker holds it, or with `{ durable: true }` once it is committed
+   * to IndexedDB. `{ persist: false }` keeps the entry in this tab's memory only (see `PutOptions`).
    */
   put(key: string, value: V, options: PutOptions = {}): Promise<void> {
     try {
@@ -47,8 +47,8 @@ export class TabCache<V = unknown> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { ttl, tags, persist } = options;
-    return this.#connection.send({ op: 'put', key, value, ttl, tags, ...(persist === false && { persist }) }) as Promise<void>;
+    const { ttl, tags, persist, durable } = options;
+    return this.#connection.send({ op: 'put', key, value, ttl, tags, ...(persist === false && { persist }), ...(durable && { durable }) }) as Promise<void>;
   }
 
   /** Whether a fresh entry is stored under `key`. Not counted as a read. */

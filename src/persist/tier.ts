@@ -12,6 +12,8 @@ const TOUCH_DELAY = 2_000;
  * committing and announcing. Announcements arrive in milliseconds; until then batches read old records.
  */
 const GAP_TIMEOUT = 2_000;
+/** How long writes are held, and flushes wait, for a database that is still opening, before they are given up. */
+export const HOLD_LIMIT = 5_000;
 
 /** An entry read from the tier; `expiresAt` is Infinity when it does not expire. */
 export interface Found {
@@ -62,6 +64,8 @@ export class Tier {
   #inflightDone: Promise<void> | undefined;
   #running = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while writes are held for a database that is still opening; gives them up when it fires. */
+  #holding: ReturnType<typeof setTimeout> | undefined;
   #timerDelay = 0;
   #counts = { entries: 0, bytes: 0, quotaFailures: 0, memoryOnly: 0, corrupt: 0, readThroughHits: 0 };
   #failureWarned = false;
@@ -286,6 +290,8 @@ export class Tier {
           this.#noDatabase();
           return;
         }
+        clearTimeout(this.#holding);
+        this.#holding = undefined;
         const batch = this.#queue;
         const done = this.#queueDone;
         this.#queue = new Batch();
@@ -308,18 +314,25 @@ export class Tier {
   }
 
   /**
-   * No database within the timeout. Nobody waits on it: flushes resolve. While it may still open, the queue
-   * is kept for then; once it cannot open at all, the queued writes stay in memory only.
+   * No database within the timeout. While it may still open (an old connection in another tab blocks it, say),
+   * the queue is held for then, and flushes wait; but not for ever: past HOLD_LIMIT, or once it cannot open at
+   * all, the queued writes are given up, stay in memory only, and flushes resolve.
    */
   #noDatabase(): void {
+    if (this.#connection.failed) return this.#giveUpQueue();
+    this.#holding ??= setTimeout(() => {
+      this.#holding = undefined;
+      if (!this.#running && this.#connection.availability.state !== 'open') this.#giveUpQueue();
+    }, HOLD_LIMIT);
+  }
+
+  #giveUpQueue(): void {
     const done = this.#queueDone;
+    const batch = this.#queue;
     this.#queueDone = deferred();
-    if (this.#connection.failed) {
-      const batch = this.#queue;
-      this.#queue = new Batch();
-      this.#counts.memoryOnly += batch.puts().length;
-      this.#options.committed(announcement(batch, [], undefined));
-    }
+    this.#queue = new Batch();
+    this.#counts.memoryOnly += batch.puts().length;
+    this.#options.committed(announcement(batch, [], undefined));
     done.resolve();
   }
 

@@ -106,11 +106,14 @@ export class Host {
     });
   }
 
-  /** Runs a batch after every earlier one, from any client. */
+  /**
+   * Runs a batch after every earlier one, from any client. A wait for IndexedDB to commit (a flush, a durable
+   * put) holds up its own batch's answer but not the batches after it, so that reads go on meanwhile.
+   */
   #run(batch: readonly unknown[]): Promise<Reply[]> {
     const replies = this.#tail.then(() => this.#runNow(batch));
     this.#tail = replies.catch(() => {});
-    return replies;
+    return replies.then((settling) => Promise.all(settling));
   }
 
   /** Builds the cache, naming the capacity when the memory for its slots cannot be had. */
@@ -149,14 +152,18 @@ export class Host {
     return { store, tier, coherence, mirror };
   }
 
-  async #runNow(batch: readonly unknown[]): Promise<Reply[]> {
-    const replies: Reply[] = [];
+  async #runNow(batch: readonly unknown[]): Promise<(Reply | Promise<Reply>)[]> {
+    const replies: (Reply | Promise<Reply>)[] = [];
     // Hits served from shared memory count before anything this batch may evict.
     this.#cache?.mirror.drain();
     for (const request of batch) {
       try {
         checkRequest(request);
         let value = this.#handle(request);
+        if (value instanceof Committing) {
+          replies.push(value.committed.then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error: toWire(error) })));
+          continue;
+        }
         if (value instanceof Promise) value = await value;
         replies.push({ ok: true, value });
       } catch (error) {
@@ -194,6 +201,7 @@ export class Host {
           tier.delete(key);
         } else if (tier) {
           tier.put(key, value, { expiresAt, size, tags: tags ?? [] });
+          if (request.durable) return new Committing(tier.flush());
         } else {
           coherence.announce({ keys: [key] });
         }
@@ -240,7 +248,7 @@ export class Host {
       case 'stats':
         return this.#stats(cache);
       case 'flush':
-        return tier?.flush();
+        return new Committing(tier?.flush());
     }
   }
 
@@ -305,6 +313,11 @@ export class Host {
       store.delete(key);
     }
   }
+}
+
+/** An answer that waits for IndexedDB to commit: later calls need not wait for it, since they cannot change it. */
+class Committing {
+  constructor(readonly committed: Promise<unknown> = Promise.resolve()) {}
 }
 
 /**

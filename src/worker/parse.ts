@@ -1,7 +1,7 @@
 // What a batch message must look like before the worker runs any of it. A port handed to a frame carries
 // whatever that frame posts, so every field is checked as if an attacker wrote it.
 import { PREFIX } from '../errors.js';
-import { checkKey, checkTags, checkTtl, checkWirePersist, describe } from '../options.js';
+import { checkKey, checkTags, checkTtl, checkWirePutFlags, describe } from '../options.js';
 import type { BatchMessage, Request } from '../protocol.js';
 
 /** Client ids are random UUIDs; a longer one is not ours, and it would be echoed back in every answer. */
@@ -36,7 +36,7 @@ export function checkRequest(raw: unknown): asserts raw is Request {
       checkKey(request.key);
       checkTtl(request.ttl, 'ttl');
       checkTags(request.tags);
-      checkWirePersist(request.persist);
+      checkWirePutFlags(request.persist, request.durable);
       return;
     case 'invalidateTags':
       if (request.tags === undefined) throw new TypeError(`${PREFIX}'invalidateTags' needs a list of tags`);

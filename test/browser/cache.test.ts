@@ -201,16 +201,23 @@ describe('createCache in a real worker', () => {
     await expect(cache.put('k', 1, 'forever' as never)).rejects.toMatchObject(typeError('tabcache: put options must be an object, got "forever"'));
     await expect(cache.put('k', 1, { persist: 'no' } as never)).rejects.toMatchObject(typeError(`tabcache: option 'persist' must be a boolean, got "no"`));
     await expect(cache.put('k', 1, { persit: false } as never)).rejects.toMatchObject(typeError(`tabcache: unknown put option 'persit'`));
+    await expect(cache.put('k', 1, { durable: 1 } as never)).rejects.toMatchObject(typeError(`tabcache: option 'durable' must be a boolean, got number 1`));
+    await expect(cache.put('k', 1, { durable: true, persist: false })).rejects.toMatchObject(
+      typeError('tabcache: a put cannot be both durable and kept in memory only (persist: false)'),
+    );
     expect(await cache.has('k')).toBe(false);
   });
 
-  it('has the worker refuse a put whose persist field is anything but false, as from a client of another build', async () => {
+  it('has the worker refuse a put whose persist or durable field is out of shape, as from a client of another build', async () => {
     const url = new URL('../../src/worker/entry.ts', import.meta.url);
     const { worker: _, ...config } = resolveOptions({ name: `wire-${Math.random()}`, sharedBytes: 0 });
     const connection = new Connection(workerLinks(url, () => new Worker(url, { type: 'module' })), config);
-    const put = (persist: unknown) => connection.send({ op: 'put', key: 'k', value: 1, ttl: undefined, tags: undefined, persist } as never);
-    await expect(put(true)).rejects.toMatchObject(typeError(`tabcache: the wire field 'persist' of a put must be false or absent, got boolean true`));
-    await expect(put(false)).resolves.toBeUndefined();
+    const put = (flags: object) => connection.send({ op: 'put', key: 'k', value: 1, ttl: undefined, tags: undefined, ...flags } as never);
+    await expect(put({ persist: true })).rejects.toMatchObject(typeError(`tabcache: the wire field 'persist' of a put must be false or absent, got boolean true`));
+    await expect(put({ durable: false })).rejects.toMatchObject(typeError(`tabcache: the wire field 'durable' of a put must be true or absent, got boolean false`));
+    await expect(put({ durable: true, persist: false })).rejects.toMatchObject(typeError('tabcache: a put cannot be both durable and kept in memory only (persist: false)'));
+    await expect(put({ persist: false })).resolves.toBeUndefined();
+    await expect(put({ durable: true })).resolves.toBeUndefined();
     await connection.close();
   });
 

@@ -2,6 +2,7 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, type TabCache } from '../../src/index.js';
 import { Connection } from '../../src/persist/database.js';
+import { HOLD_LIMIT } from '../../src/persist/tier.js';
 import { inspect, stored, writeEntries } from './support/database.js';
 
 // The IndexedDB tier against Chromium's real IndexedDB. "Reopening" is a new cache of the same name: a new
@@ -298,7 +299,7 @@ describe('the IndexedDB tier', () => {
     expect(persistence.reason).toMatch(/IndexedDB/);
   });
 
-  it('does not hang when an old connection blocks the upgrade, and persists once it goes', async () => {
+  it('answers at once while an old connection blocks the upgrade; flush waits, and resolves once the write is committed', async () => {
     const name = unique('blocked');
     // An empty database at version 1, held open by a connection that ignores requests to close.
     const old = await openDB(`tabcache:${name}`, 1);
@@ -307,16 +308,31 @@ describe('the IndexedDB tier', () => {
     await cache.put('a', 1);
     expect(await cache.get('a')).toBe(1);
     expect(await cache.get('other')).toBeUndefined();
-    await cache.flush();
     expect(performance.now() - started).toBeLessThan(3_000);
-    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/blocked/) });
+    let flushed = false;
+    const flush = cache.flush().then(() => (flushed = true));
+    await expect.poll(async () => (await cache.stats()).persistence).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/blocked/), pending: 1 });
+    expect(flushed).toBe(false);
     old.close();
-    await expect.poll(async () => (await cache.stats()).persistence.state, { timeout: 5_000 }).toBe('on');
-    await cache.flush();
+    await flush;
     expect(await stored(name)).toEqual({ a: 1 });
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'on', pending: 0, memoryOnly: 0 });
   });
 
-  it('gives up the writes it held while blocked once the open finds a newer layout', async () => {
+  it(`gives up the writes it held once the open has been blocked for ${HOLD_LIMIT} ms, and then flush resolves`, async () => {
+    const name = unique('blocked-long');
+    const old = await openDB(`tabcache:${name}`, 1);
+    const cache = make(name);
+    await cache.put('a', 1);
+    const started = performance.now();
+    await cache.flush();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(HOLD_LIMIT);
+    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', pending: 0, memoryOnly: 1 });
+    expect(await cache.get('a')).toBe(1);
+    old.close();
+  }, 20_000);
+
+  it('gives up the writes it held while blocked once the open finds a newer layout, and then flush resolves', async () => {
     const name = unique('blocked-newer');
     const old = await openDB(`tabcache:${name}`, 1);
     // A newer build's upgrade, blocked by the old connection; this cache's open waits behind it.
@@ -325,13 +341,12 @@ describe('the IndexedDB tier', () => {
     });
     const cache = make(name);
     await cache.put('a', 1);
-    await cache.flush();
-    expect((await cache.stats()).persistence).toMatchObject({ state: 'unavailable', pending: 1 });
+    const flush = cache.flush();
+    await expect.poll(async () => (await cache.stats()).persistence).toMatchObject({ state: 'unavailable', pending: 1 });
     old.close();
     (await newer).close();
-    await expect.poll(async () => (await cache.stats()).persistence.reason, { timeout: 5_000 }).toMatch(/newer build/);
-    await expect.poll(async () => (await cache.stats()).persistence, { timeout: 2_000 }).toMatchObject({ pending: 0, memoryOnly: 1 });
-    await cache.flush();
+    await flush;
+    expect((await cache.stats()).persistence).toMatchObject({ reason: expect.stringMatching(/newer build/), pending: 0, memoryOnly: 1 });
     expect(await cache.get('a')).toBe(1);
     expect(await inspect(name)).toMatchObject({ version: 5, stores: ['entries', 'info', 'layout-3'], records: [] });
   });
