@@ -130,3 +130,88 @@ export async function warmStart(name: string, key: string, n: number, memoryFirs
   db.close();
   return { firstHitMs, workerStartMs, getAllMs };
 }
+
+/** Opens cache `name`'s database with a connection of the page's own, to watch what the worker commits. */
+function openOwn(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(`tabcache:${name}`);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function committed(db: IDBDatabase, key: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction('entries').objectStore('entries').count(key);
+    request.onsuccess = () => resolve(request.result > 0);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * The write-behind window under light load: for `n` puts made one at a time, the milliseconds from the put
+ * resolving to its record being readable from IndexedDB by another connection (so: committed). An upper
+ * bound on when its commit started.
+ */
+export async function writeBehind(n: number): Promise<number[]> {
+  const name = unique('window');
+  const cache = createCache({ name });
+  await cache.put('warm-up', 0, { durable: true });
+  const db = await openOwn(name);
+  const windows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await cache.put(`k${i}`, value(i));
+    const resolved = performance.now();
+    while (!(await committed(db, `k${i}`)));
+    windows.push(performance.now() - resolved);
+  }
+  db.close();
+  await cache.close();
+  return windows;
+}
+
+export interface BoundRates {
+  /** Puts per second while the persisted tier fills up to its bound. */
+  below: number;
+  /** Puts per second once it is full, every batch evicting. */
+  at: number;
+}
+
+/** Puts of ~1 KB values, `batch` at a time then a flush, until `bound` entries are persisted, then as many more. */
+export async function putsAtBound(bound: number, batch: number): Promise<BoundRates> {
+  const cache = createCache({ name: unique('bound'), capacity: 1_000, persist: { maxEntries: bound } });
+  await cache.get('warm-up');
+  const phase = async (from: number) => {
+    const started = performance.now();
+    for (let i = from; i < from + bound; i += batch) {
+      for (let j = i; j < i + batch; j++) void cache.put(`k${j}`, value(j));
+      await cache.flush();
+    }
+    return (bound / (performance.now() - started)) * 1_000;
+  };
+  const below = await phase(0);
+  const at = await phase(bound);
+  await cache.close();
+  return { below, at };
+}
+
+/**
+ * Cross-tab freshness: two workers of one cache, as two tabs have. For `n` rounds, tab A puts a new value and
+ * the milliseconds are taken from that put resolving to tab B's `get` returning it.
+ */
+export async function crossTab(n: number, worker: string): Promise<number[]> {
+  const name = unique('tabs');
+  const a = createCache({ name, worker });
+  const b = createCache({ name, worker });
+  await a.put('k', -1, { durable: true });
+  while ((await b.get('k')) !== -1);
+  const windows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await a.put('k', i);
+    const resolved = performance.now();
+    while ((await b.get('k')) !== i);
+    windows.push(performance.now() - resolved);
+  }
+  await Promise.all([a.close(), b.close()]);
+  return windows;
+}
