@@ -155,10 +155,11 @@ export async function housekeep(db: Database, bounds: PersistConfig, now: number
     if (!exact) await countAgain();
     await sweepExpired(tx, totals, found, now);
     if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
-      // The bytes may run high (see `Totals`): count them before evicting anything.
-      if (!counted) await countAgain();
+      // The bytes may run high (see `Totals`): they are counted, a walk over every record, before evicting for
+      // them. The count is exact already, so a tier full by count alone evicts by count without that walk.
+      if (!counted && totals.bytes > bounds.maxBytes) await countAgain();
       const maxEntries = Math.floor(bounds.maxEntries * HEADROOM);
-      const maxBytes = bounds.maxBytes * HEADROOM;
+      const maxBytes = counted ? bounds.maxBytes * HEADROOM : Infinity;
       if (totals.count > bounds.maxEntries || totals.bytes > bounds.maxBytes) {
         await evictOldest(tx, totals, found, (t) => t.count > maxEntries || t.bytes > maxBytes);
       }
@@ -256,46 +257,64 @@ async function sweepExpired(tx: WriteTx, totals: Totals, found: { corrupt: numbe
  * (`accessedAt`, in the `lru` index) and its read (in `touches`), so the two orders are merged: an entry whose
  * read is later than its write is passed over in the first and taken when the second reaches its read; a read
  * older than its entry's write, or left by an entry since removed, is dropped when reached. No value is read.
- * Runs after `recount` in the same transaction, which left only valid entries in the `lru` index; a read that is
- * not a time (Infinity would keep its entry forever) is removed and counted in `found`.
+ * The reads (a number a read key) are read at once, and the removals issued after the walk: a request between
+ * two steps of a cursor stops the browser reading ahead of it, which made each step a round trip of its own.
+ * An index entry that is not a valid `[time, size]`, or a read that is not a time (Infinity would keep its entry
+ * forever), is removed and counted in `found`.
  */
 async function evictOldest(tx: WriteTx, totals: Totals, found: { corrupt: number }, over: (totals: Totals) => boolean): Promise<void> {
   if (!over(totals)) return;
   const entries = tx.objectStore('entries');
   const touches = tx.objectStore('touches');
+  const [readKeys, readTimes] = await Promise.all([touches.getAllKeys(), touches.getAll()]);
+  /** Reads by key; the keys of those that are no time go at once. */
+  const reads = new Map<string, number>();
+  const dropReads: IDBValidKey[] = [];
+  readKeys.forEach((key, i) => {
+    const at: unknown = readTimes[i];
+    if (typeof key === 'string' && isWhole(at)) {
+      reads.set(key, at);
+    } else {
+      dropReads.push(key);
+      found.corrupt++;
+    }
+  });
+  const byTime = [...reads].sort((x, y) => x[1] - y[1]);
+  let next = 0;
   /** Sizes of entries passed over for a later read, by key. */
   const passed = new Map<string, number>();
+  const victims: IDBValidKey[] = [];
   const evict = (key: string, size: number) => {
-    ignore(entries.delete(key));
-    ignore(touches.delete(key));
+    victims.push(key);
     totals.count--;
     totals.bytes -= size;
   };
-  const dropRead = (key: IDBValidKey) => {
-    ignore(touches.delete(key));
-    found.corrupt++;
-  };
   let written = await entries.index('lru').openKeyCursor();
-  let read = await touches.index('at').openKeyCursor();
-  while ((written || read) && over(totals)) {
-    const readAt = read && typeof read.primaryKey === 'string' && isWhole(read.key) ? read.key : undefined;
-    if (read && readAt === undefined) {
-      dropRead(read.primaryKey);
-      read = await read.continue();
-    } else if (written && (readAt === undefined || (written.key as [number, number])[0] <= readAt)) {
-      const [at, size] = written.key as [number, number];
-      const key = written.primaryKey as string;
-      const touched = await touches.get(key);
-      if (touched !== undefined && !isWhole(touched)) dropRead(key);
-      if (isWhole(touched) && touched > at) passed.set(key, size);
-      else evict(key, size);
+  while ((written || next < byTime.length) && over(totals)) {
+    const read = byTime[next];
+    const entry = written && lruEntry(written.key, written.primaryKey);
+    if (written && !entry) {
+      // Damaged, and left in the index because no recount ran before: it goes, counted, its bytes unknown.
+      victims.push(written.primaryKey as string);
+      totals.count--;
+      found.corrupt++;
+      written = await written.continue();
+    } else if (written && entry && (read === undefined || entry.at <= read[1])) {
+      const touched = reads.get(entry.key);
+      if (touched !== undefined && touched > entry.at) passed.set(entry.key, entry.size);
+      else evict(entry.key, entry.size);
       written = await written.continue();
     } else if (read) {
-      const key = read.primaryKey as string;
-      const size = passed.get(key);
-      if (size === undefined) ignore(touches.delete(key));
-      else evict(key, size);
-      read = await read.continue();
+      next++;
+      const size = passed.get(read[0]);
+      if (size === undefined) dropReads.push(read[0]);
+      else evict(read[0], size);
     }
   }
+  for (const key of victims) {
+    ignore(entries.delete(key));
+    // Most entries were never read back: a delete of a read that is not there would cost as much as the entry's.
+    if (typeof key === 'string' && reads.has(key)) ignore(touches.delete(key));
+  }
+  for (const key of dropReads) ignore(touches.delete(key));
 }

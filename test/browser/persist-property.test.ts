@@ -139,7 +139,6 @@ async function run(steps: Step[]): Promise<void> {
       for (const [k, entry] of good) if (entry.tags.some((tag) => w.tags.includes(tag))) good.delete(k);
       tier.invalidate(w.tags);
     } else {
-      counts = true;
       for (const s of w.sizes) {
         const k = `e${fresh++}`;
         good.set(k, { value: ++values, at: t.now(), tags: [] });
@@ -157,7 +156,6 @@ async function run(steps: Step[]): Promise<void> {
       for (const [k, entry] of good) expect(entry.at, `${label}: ${k} kept over an older entry`).toBeGreaterThan(newest);
       const floor = Math.floor(BOUNDS.maxEntries * 0.9);
       expect(written.size >= floor || sum(written) > BOUNDS.maxBytes * 0.9 - MAX_SIZE, `${label}: evicted more than needed`).toBe(true);
-      counts = true;
     }
 
     if (step.read) {
