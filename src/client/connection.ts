@@ -209,7 +209,7 @@ export class Connection {
         this.#end(session, new WorkerGoneError(`${PREFIX}cache '${this.#config.name}': ${reason} before answering`)),
       );
       const aliveLock = `tabcache:alive:${randomId()}`;
-      const canShare = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+      const canShare = link.sharesMemory && typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
       const { wire, shared } = await session.remote.open(this.#config, aliveLock, canShare, WIRE_VERSION);
       checkWire(wire, 'worker');
       if (shared && this.#session === session) session.table = new SharedTableView(shared);

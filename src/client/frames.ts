@@ -124,6 +124,7 @@ function portLink(port: MessagePort, pageOrigin: string, id: string): Link {
   return {
     endpoint: port,
     via: { kind: 'page' },
+    sharesMemory: sameOrigin,
     gone,
     watch(aliveLock) {
       if (sameOrigin && typeof navigator !== 'undefined' && navigator.locks) {

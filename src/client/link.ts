@@ -6,6 +6,11 @@ export interface Link {
   readonly endpoint: Endpoint;
   /** Whose worker this is, for `stats()`. */
   readonly via: LinkInfo;
+  /**
+   * Whether a SharedArrayBuffer can cross the link. It cannot reach a frame of another origin than the worker's:
+   * that frame is in another agent cluster, and a message carrying one arrives there as a messageerror.
+   */
+  readonly sharesMemory: boolean;
   /** Settles, with the reason, when the other side has stopped and will never answer again. */
   readonly gone: Promise<string>;
   /** Called once the worker holds the Web Lock named `aliveLock`; from then on its death is noticed. */
@@ -53,6 +58,7 @@ function linkTo(worker: Worker): Link {
   return {
     endpoint: worker,
     via: { kind: 'worker' },
+    sharesMemory: true,
     gone,
     watch(aliveLock) {
       held = true;

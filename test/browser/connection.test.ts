@@ -88,7 +88,7 @@ describe('the connection to the worker', () => {
       const { port1, port2 } = new MessageChannel();
       // A worker from before the check: it opens the store and answers without a version.
       expose({ open: async () => (links.opened++, {}), attach() {} }, port1);
-      return { endpoint: port2, via: { kind: 'worker' }, gone: new Promise(() => {}), watch() {}, close: () => void links.closed++ };
+      return { endpoint: port2, via: { kind: 'worker' }, sharesMemory: true, gone: new Promise(() => {}), watch() {}, close: () => void links.closed++ };
     };
     const { worker: _, ...config } = resolveOptions({ name: `old-worker-${Math.random()}`, persist: false, sharedBytes: 0 });
     const cache = new TabCache(new Connection(factory, config));
