@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCache, type TabCache } from '../../src/index.js';
+import { createCache } from '../../src/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
+import { SHARED_MEMORY } from './support/engine.js';
 
 const make = cacheMaker('t');
 
@@ -106,7 +107,8 @@ describe('createCache in a real worker', () => {
     await expect(cache.invalidateTags('users' as unknown as string[])).rejects.toThrow(TypeError);
   });
 
-  it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async () => {
+  it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async ({ skip }) => {
+    skip(!SHARED_MEMORY, 'this engine has no SharedArrayBuffer, even on a cross-origin isolated page');
     const cache = make();
     expect(cache.peek('a')).toBeUndefined();
     await cache.put('a', 1);
@@ -121,13 +123,10 @@ describe('createCache in a real worker', () => {
     await expect(cache.get('a')).rejects.toMatchObject({ name: 'CacheClosedError' });
   });
 
-  it('supports await using', async () => {
-    let closed: TabCache | undefined;
-    {
-      await using cache = createCache({ name: 'disposed' });
-      await cache.put('a', 1);
-      closed = cache;
-    }
+  it('supports await using', async ({ skip }) => {
+    skip(typeof Symbol.asyncDispose !== 'symbol', 'this engine has no await using');
+    const { usedAndDisposed } = await import('./fixtures/await-using.js');
+    const closed = await usedAndDisposed();
     await expect(closed.get('a')).rejects.toMatchObject({ name: 'CacheClosedError' });
   });
 });

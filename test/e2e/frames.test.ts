@@ -1,17 +1,20 @@
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openHarness, type Scope, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const HARNESS = '/test/e2e/pages/harness.html';
 let home: TestServer;
 let other: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext | undefined;
 
 beforeAll(async () => {
   [home, other] = await Promise.all([startServer(), startServer()]);
-  browser = await launchChromium();
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,7 +22,7 @@ afterAll(async () => {
 });
 
 /** A page at `home` with cache `name` put in it and shared with `origins`. */
-async function sharingPage(name: string, origins: string[] = []): Promise<Page> {
+async function sharingPage(name: string, origins: string[] = []): Promise<TestPage> {
   context = await browser.newContext();
   const page = await openHarness(context, `${home.url}${HARNESS}`);
   await page.evaluate(
@@ -34,20 +37,18 @@ async function sharingPage(name: string, origins: string[] = []): Promise<Page> 
   return page;
 }
 
-async function addFrame(page: Page, url: string): Promise<Frame> {
+async function addFrame(page: TestPage, url: string): Promise<Scope> {
   await page.evaluate((src) => {
     const frame = Object.assign(document.createElement('iframe'), { src, id: 'widget' });
     document.body.append(frame);
   }, url);
-  const handle = await page.waitForSelector('#widget');
-  const frame = await handle.contentFrame();
-  if (!frame) throw new Error('no frame');
+  const frame = await page.frame('#widget');
   await frame.waitForFunction(() => 'tabcache' in window);
   return frame;
 }
 
 /** In the frame: connect, read the page's entry, write one back, and report which worker served it. */
-function useFromFrame(frame: Frame, name: string, parentOrigins: string[] = []) {
+function useFromFrame(frame: Scope, name: string, parentOrigins: string[] = []) {
   return frame.evaluate(
     async ({ name, parentOrigins }) => {
       const cache = window.tabcache.connect({ name, parentOrigins, timeout: 500 });
@@ -60,7 +61,7 @@ function useFromFrame(frame: Frame, name: string, parentOrigins: string[] = []) 
   );
 }
 
-function pageReads(page: Page, key: string) {
+function pageReads(page: TestPage, key: string) {
   return page.evaluate((key) => (window as unknown as { cache: { get(k: string): Promise<unknown> } }).cache.get(key), key);
 }
 
@@ -71,7 +72,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-same');
     expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
-    await context.close();
   });
 
   it('a frame of another origin gets nothing unless the page lists its origin', async () => {
@@ -84,7 +84,6 @@ describe('frames', () => {
     expect(result.link).toMatchObject({ kind: 'worker', fallback: expect.stringMatching(/no parent page offered/) });
     expect(await pageReads(page, 'from-frame')).toBeUndefined();
     expect(warnings.join('\n')).toContain(`${other.url} asked for cache 'frames-cross'`);
-    await context.close();
   });
 
   it('a frame of another origin is served when the page lists it and it trusts the page', async () => {
@@ -93,7 +92,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-allowed', [home.url]);
     expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
-    await context.close();
   });
 
   it('a frame does not take a port from a parent origin it does not trust', async () => {
@@ -102,7 +100,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-untrusted');
     expect(result.link).toMatchObject({ kind: 'worker' });
     expect(result.seen).toBeUndefined();
-    await context.close();
   });
 
   it('removing a frame in the middle of its calls leaves the page cache working', async () => {
@@ -120,7 +117,6 @@ describe('frames', () => {
       return [await cache.get('after'), await cache.get('from-frame')];
     });
     expect(after).toEqual(['still here', 'hello from the frame']);
-    await context.close();
   });
 
   it("a cross-origin frame's calls do not hang when the page's worker dies", async () => {
@@ -159,7 +155,6 @@ describe('frames', () => {
     });
     expect(settled).not.toBe('hung');
     for (const outcome of settled as string[]) expect(['answered', 'WorkerGoneError']).toContain(outcome);
-    await context.close();
   });
 
   it('a page that is not in a frame falls back to its own worker and says why', async () => {
@@ -171,6 +166,5 @@ describe('frames', () => {
       return (await cache.stats()).link;
     });
     expect(link).toEqual({ kind: 'worker', fallback: 'this page is not in a frame' });
-    await context.close();
   });
 });

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Plugin } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { launchBrowser, openHarness, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 /** Requests each endpoint got, by path, and the If-None-Match headers sent to /api/etag. */
@@ -62,11 +61,11 @@ const counting: Plugin = {
 };
 
 let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext;
 beforeAll(async () => {
   server = await startServer({ plugins: [counting] });
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   for (const res of hanging.splice(0)) res.destroy();
@@ -87,7 +86,7 @@ const PAGE = () => `${server.url}/test/e2e/pages/memoize.html`;
 const open = () => openHarness(context, PAGE());
 /** The parts of a RequestInit these tests send into the page. */
 type Init = { headers?: Record<string, string>; cache?: RequestCache; mode?: RequestMode };
-const get = (page: Page, path: string, init?: Init) => page.evaluate(([p, i]) => window.memo.get(p, i), [path, init] as const);
+const get = (page: TestPage, path: string, init?: Init) => page.evaluate(([p, i]) => window.memo.get(p, i), [path, init] as const);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('memoizeFetch against a server that counts requests', () => {
