@@ -17,8 +17,9 @@ function provider(engine: Engine) {
   return engine === 'webkit' ? webkit() : playwright({ launchOptions: launchOptions(engine) });
 }
 
-// One engine at a time: on two cores, three browsers at once starve each other and time out.
-const engineProjects = (engine: Engine, group: number): TestProjectConfiguration[] => [
+// One browser at a time (the unit tests aside): on two cores, browsers run side by side starve each other, and
+// the e2e tests time what pages see of each other. Vitest runs the groups in turn.
+const engineProjects = (engine: Engine, index: number): TestProjectConfiguration[] => [
   {
     // Vitest's own pages take these, not a plugin's (demo/isolation.ts).
     server: { headers: ISOLATION_HEADERS },
@@ -28,7 +29,7 @@ const engineProjects = (engine: Engine, group: number): TestProjectConfiguration
       testTimeout: 20_000,
       globalSetup: ['test/support/engine-setup.ts'],
       provide: { engine },
-      sequence: { groupOrder: group },
+      sequence: { groupOrder: 2 * index },
       browser: {
         enabled: true,
         // WebKitGTK has no headless mode: it runs on the global setup's own X server.
@@ -49,7 +50,7 @@ const engineProjects = (engine: Engine, group: number): TestProjectConfiguration
       fileParallelism: false,
       globalSetup: ['test/support/engine-setup.ts'],
       provide: { engine },
-      sequence: { groupOrder: group },
+      sequence: { groupOrder: 2 * index + 1 },
       // Pages start workers and open IndexedDB; on a loaded machine that takes seconds, not milliseconds.
       expect: { poll: { timeout: 10_000 } },
     },

@@ -66,6 +66,10 @@ async function request<T>(url: string, method: 'GET' | 'POST' | 'DELETE', body?:
     method,
     headers: { 'Content-Type': 'application/json' },
     body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+    // Every command answers within a slice or a page load; one that does not is named before the test times out.
+    signal: AbortSignal.timeout(30_000),
+  }).catch((error: Error) => {
+    throw new Error(`WebDriver ${method} ${new URL(url).pathname}: ${error.message}`);
   });
   const { value } = (await response.json()) as { value: unknown };
   if (!response.ok) {
