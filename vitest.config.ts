@@ -11,6 +11,7 @@ const engines = process.env.TABCACHE_ENGINES ? (process.env.TABCACHE_ENGINES.spl
 const unknown = engines.filter((engine) => !ENGINES.includes(engine));
 if (unknown.length > 0) throw new Error(`TABCACHE_ENGINES names ${unknown.join(', ')}; the engines are ${ENGINES.join(', ')}`);
 
+// Vitest's names; its webdriverio provider calls WebKit 'safari' (test/support/webkit-provider.ts).
 const BROWSER_NAMES = { chromium: 'chromium', firefox: 'firefox', webkit: 'safari' } as const;
 
 function provider(engine: Engine) {

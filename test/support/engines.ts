@@ -27,7 +27,7 @@ interface Binary {
 
 const triplet = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
 
-export const BINARIES = {
+const BINARIES = {
   chromium: {
     what: 'Chromium',
     env: 'CHROMIUM_PATH',
@@ -50,17 +50,17 @@ export const BINARIES = {
   xvfb: { what: 'Xvfb (WebKit has no headless mode)', env: 'XVFB_PATH', candidates: () => ['/usr/bin/Xvfb'], apt: 'xvfb' },
 } satisfies Record<string, Binary>;
 
-export type BinaryName = keyof typeof BINARIES;
+type BinaryName = keyof typeof BINARIES;
 
 /** What each engine needs on the machine. */
-export const NEEDS: Record<Engine, BinaryName[]> = {
+const NEEDS: Record<Engine, BinaryName[]> = {
   chromium: ['chromium'],
   firefox: ['firefox'],
   webkit: ['webkitDriver', 'miniBrowser', 'xvfb'],
 };
 
 /** The binary's path: its environment variable when set (and then only that), else the first candidate present. */
-export function findBinary(name: BinaryName): string | undefined {
+function findBinary(name: BinaryName): string | undefined {
   const binary: Binary = BINARIES[name];
   const override = process.env[binary.env];
   if (override) return existsSync(override) ? override : undefined;
@@ -84,7 +84,7 @@ export function requireEngine(engine: Engine): void {
   for (const name of NEEDS[engine]) requireBinary(name);
 }
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
