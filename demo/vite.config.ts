@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { demoApi } from './api.js';
+import { headersOnEveryResponse, ISOLATION_HEADERS } from './isolation.js';
 
 const isolated = process.env.TABCACHE_DEMO_ISOLATED !== '0';
 
@@ -8,16 +9,10 @@ const isolated = process.env.TABCACHE_DEMO_ISOLATED !== '0';
 // with the slow API the page memoizes.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [demoApi()],
+  plugins: [demoApi(), ...(isolated ? [headersOnEveryResponse(ISOLATION_HEADERS)] : [])],
   server: {
     host: '127.0.0.1',
     port: 5173,
-    headers: isolated
-      ? {
-          'Cross-Origin-Opener-Policy': 'same-origin',
-          'Cross-Origin-Embedder-Policy': 'require-corp',
-        }
-      : {},
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
   },
   build: {

@@ -1,7 +1,7 @@
 // Runs benchmark code inside headless Chromium: a Vite server over the repository, one page, and a module
 // of the benchmark's own imported into that page.
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../../test/support/browser.js';
+import { launchChromium } from '../../test/support/engines.js';
 import { startServer, type ServerOptions } from '../../test/support/server.js';
 
 export interface BenchPage {

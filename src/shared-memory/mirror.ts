@@ -23,9 +23,12 @@ export class Mirror {
     const sharedBytes = config.sharedBytes ?? SHARED_BYTES_DEFAULT;
     if (sharedBytes === 0) {
       this.#reason = "option 'sharedBytes' is 0";
-    } else if (typeof crossOriginIsolated === 'undefined' || !crossOriginIsolated || typeof SharedArrayBuffer !== 'function') {
+    } else if (typeof crossOriginIsolated === 'undefined' || !crossOriginIsolated) {
       this.#reason =
         'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+    } else if (typeof SharedArrayBuffer !== 'function') {
+      // WebKitGTK, for one, isolates the page but gives it none.
+      this.#reason = 'this browser has no SharedArrayBuffer, although the page is cross-origin isolated';
     } else {
       this.#table = new SharedTable(sharedBytes, config.capacity);
     }

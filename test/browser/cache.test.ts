@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/client/connection.js';
 import { workerLinks } from '../../src/client/link.js';
-import { connect, createCache, memoize, memoizeFetch, type TabCache } from '../../src/index.js';
+import { connect, createCache, memoize, memoizeFetch } from '../../src/index.js';
 import { resolveOptions } from '../../src/options.js';
 import { serve } from '../../src/worker/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
 import { storedRecords, touchedKeys } from './support/idb.js';
+import { SHARED_MEMORY } from './support/engine.js';
 
 const make = cacheMaker('t');
 const typeError = (message: string) => ({ name: 'TypeError', message });
@@ -77,8 +78,8 @@ describe('createCache in a real worker', () => {
     expect((await cache.keys()).sort()).toEqual(['b1', 'ok']);
   });
 
-  it('refuses a value that holds shared memory, which writes after the put would change', async () => {
-    expect(crossOriginIsolated).toBe(true);
+  it('refuses a value that holds shared memory, which writes after the put would change', async ({ skip }) => {
+    skip(!SHARED_MEMORY, 'this engine has no SharedArrayBuffer, even on a cross-origin isolated page');
     const cache = make();
     const shared = new Uint8Array(new SharedArrayBuffer(4));
     const puts = await Promise.allSettled([
@@ -229,7 +230,8 @@ describe('createCache in a real worker', () => {
     expect(thrown(() => memoizeFetch(null as never))).toMatchObject(typeError('tabcache: memoizeFetch options must be an object, got null'));
   });
 
-  it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async () => {
+  it('peek answers from shared memory on this cross-origin-isolated page (more in fast-path.test.ts)', async ({ skip }) => {
+    skip(!SHARED_MEMORY, 'this engine has no SharedArrayBuffer, even on a cross-origin isolated page');
     const cache = make();
     expect(cache.peek('a')).toBeUndefined();
     await cache.put('a', 1);
@@ -244,13 +246,10 @@ describe('createCache in a real worker', () => {
     await expect(cache.get('a')).rejects.toMatchObject({ name: 'CacheClosedError' });
   });
 
-  it('supports await using', async () => {
-    let closed: TabCache | undefined;
-    {
-      await using cache = createCache({ name: 'disposed' });
-      await cache.put('a', 1);
-      closed = cache;
-    }
+  it('supports await using', async ({ skip }) => {
+    skip(typeof Symbol.asyncDispose !== 'symbol', 'this engine has no await using');
+    const { usedAndDisposed } = await import('./fixtures/await-using.js');
+    const closed = await usedAndDisposed();
     await expect(closed.get('a')).rejects.toMatchObject({ name: 'CacheClosedError' });
   });
 });

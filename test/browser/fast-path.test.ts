@@ -2,6 +2,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { CacheClosedError, createCache } from '../../src/index.js';
 import { cacheMaker, countPostMessages } from './support/caches.js';
+import { needsSharedMemory, SHARED_MEMORY } from './support/engine.js';
 
 const make = cacheMaker('fp', { persist: false });
 
@@ -13,6 +14,8 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 5_000) => {
 };
 
 describe('the shared-memory fast path', () => {
+  needsSharedMemory();
+
   it('answers hits with no message, each time with a fresh copy, and misses over messages', async () => {
     const cache = make();
     const value = { id: 1, when: new Date(3), bytes: new Float32Array([0.5]), nothing: undefined };
@@ -123,24 +126,6 @@ describe('the shared-memory fast path', () => {
     await until(() => here.peek('k') === undefined);
   });
 
-  it('is off with sharedBytes 0, and says so', async () => {
-    const cache = make({ sharedBytes: 0 });
-    await cache.put('k', 1);
-    expect(cache.peek('k')).toBeUndefined();
-    expect(await cache.get('k')).toBe(1);
-    expect((await cache.stats()).fastPath).toMatchObject({ active: false, reason: "option 'sharedBytes' is 0", hits: 0 });
-    expect(() => createCache({ sharedBytes: 100 })).toThrow(/option 'sharedBytes'/);
-    expect(() => createCache({ sharedBytes: 1.5 })).toThrow(RangeError);
-  });
-
-  it('answers nothing once closed', async () => {
-    const cache = make();
-    await cache.put('k', 1);
-    await cache.close();
-    expect(cache.peek('k')).toBeUndefined();
-    await expect(cache.get('k')).rejects.toThrow(CacheClosedError);
-  });
-
   it('counts hits from shared memory as accesses of the persisted tier too', async () => {
     const name = `fp-persist-${Math.random()}`;
     const cache = make({ name, policy: 'lru', persist: { maxEntries: 4 } });
@@ -160,5 +145,39 @@ describe('the shared-memory fast path', () => {
     const persisted = ((await db.getAllKeys('entries')) as string[]).sort();
     db.close();
     expect(persisted).toEqual(['k0', 'k3', 'new']);
+  });
+});
+
+describe('the fast path, on or off', () => {
+  it('is off with sharedBytes 0, and says so', async () => {
+    const cache = make({ sharedBytes: 0 });
+    await cache.put('k', 1);
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k')).toBe(1);
+    expect((await cache.stats()).fastPath).toMatchObject({ active: false, reason: "option 'sharedBytes' is 0", hits: 0 });
+    expect(() => createCache({ sharedBytes: 100 })).toThrow(/option 'sharedBytes'/);
+    expect(() => createCache({ sharedBytes: 1.5 })).toThrow(RangeError);
+  });
+
+  it('answers nothing once closed', async () => {
+    const cache = make();
+    await cache.put('k', 1);
+    await cache.close();
+    expect(cache.peek('k')).toBeUndefined();
+    await expect(cache.get('k')).rejects.toThrow(CacheClosedError);
+  });
+
+  it('is off where the engine has no SharedArrayBuffer, and says why', async ({ skip }) => {
+    skip(SHARED_MEMORY, 'this engine has SharedArrayBuffer');
+    const cache = make();
+    await cache.put('k', 1);
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k')).toBe(1);
+    expect((await cache.stats()).fastPath).toMatchObject({
+      active: false,
+      reason: 'this browser has no SharedArrayBuffer, although the page is cross-origin isolated',
+      hits: 0,
+      sharedBytes: 0,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decoder } from '../../src/shared-memory/decode.js';
 import { Encoder } from '../../src/shared-memory/encode.js';
 import { SharedStructures, SharedStructuresView } from '../../src/shared-memory/structures.js';
+import { needsSharedMemory } from './support/engine.js';
 
 /** An encoder and a decoder that share shapes through `bytes` of a buffer of their own, as a table's do. */
 function codec(bytes = 64 * 1024) {
@@ -14,13 +15,16 @@ function codec(bytes = 64 * 1024) {
 
 // The codec must give back what structured clone gives, or refuse the value (which then stays on the
 // message path).
-const { encode, decode } = codec();
+let shared: ReturnType<typeof codec> | undefined;
+const encode = (value: unknown) => (shared ??= codec()).encode(value);
+const decode = (bytes: Uint8Array) => (shared ??= codec()).decode(bytes);
 const roundTrip = (value: unknown) => {
   const bytes = encode(value);
   return bytes === undefined ? undefined : { value: decode(Uint8Array.from(bytes)) };
 };
 
 describe('the shared-memory codec', () => {
+  needsSharedMemory();
   const exact: [string, unknown][] = [
     ['strings', ['', 'plain', 'é😀 ünïcödé', 'x'.repeat(70_000)]],
     ['numbers', [0, 1, -1, 255, 256, 65_536, -2_147_483_649, 2 ** 53, 2 ** 64, 1.5, NaN, Infinity, -Infinity, Number.MIN_VALUE]],

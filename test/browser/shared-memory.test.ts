@@ -3,6 +3,7 @@ import { H_STRUCTURES_OFFSET } from '../../src/shared-memory/layout.js';
 import { ABSENT, SharedTableView } from '../../src/shared-memory/table-view.js';
 import type { WriterCommand } from './fixtures/shared-writer.js';
 import { isWhole, shapeValue, type ChurnValue } from './fixtures/shared-values.js';
+import { needsSharedMemory } from './support/engine.js';
 
 // A real worker writes the table; this page reads it, as a cache's page will.
 const workers: Worker[] = [];
@@ -26,10 +27,12 @@ function shapesIn(buffer: SharedArrayBuffer): number {
   return Atomics.load(words, words[H_STRUCTURES_OFFSET]! / 4);
 }
 
+it('runs on a cross-origin isolated page', () => {
+  expect(crossOriginIsolated).toBe(true);
+});
+
 describe('the shared table', () => {
-  it('is available: this page is cross-origin isolated', () => {
-    expect(crossOriginIsolated).toBe(true);
-  });
+  needsSharedMemory();
 
   it('serves what the worker set, and forgets what it deleted or cleared', async () => {
     const { ask, view } = await startWriter();

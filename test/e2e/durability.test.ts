@@ -1,19 +1,18 @@
 // What an acknowledged write is worth when the user closes or reloads the tab right after it, with no flush.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheOptions, TabCache } from '../../src/index.js';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { launchBrowser, openHarness, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const HARNESS = '/test/e2e/pages/harness.html';
 const VALUE = 'v'.repeat(1_000);
 let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -29,7 +28,7 @@ declare global {
   }
 }
 
-async function tab(options: CacheOptions): Promise<Page> {
+async function tab(options: CacheOptions): Promise<TestPage> {
   const page = await openHarness(context, `${server.url}${HARNESS}`);
   await page.evaluate((options) => void (window.cache = window.tabcache.createCache(options)), options);
   return page;

@@ -1,19 +1,22 @@
 // A frame of another origin that the page allowlisted, turned hostile: it does the handshake by hand and then
 // posts to its port whatever it likes. It must get the shared cache's batches and nothing more.
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type Scope, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { addFrame, sharingPage, useFromFrame } from '../support/frames.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 let home: TestServer;
 let widget: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext | undefined;
 
 beforeAll(async () => {
   [home, widget] = await Promise.all([startServer(), startServer()]);
-  browser = await launchChromium();
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
 });
 afterAll(async () => {
   await browser?.close();
@@ -30,12 +33,13 @@ const GADGETS = {
   get: { id: 'get', type: 'GET', path: ['constructor'] },
 } as const;
 
-/** A page sharing cache `name` with the widget's origin, listening for the payload; its worker's warnings are gathered. */
-async function targetPage(name: string): Promise<{ page: Page; warnings: string[] }> {
+/** A page sharing cache `name` with the widget's origin, listening for the payload; warnings are gathered. */
+async function targetPage(name: string): Promise<{ page: TestPage; warnings: string[] }> {
   context = await browser.newContext();
-  const warnings: string[] = [];
-  context.on('page', (page) => page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()))));
   const page = await sharingPage(context, home.url, name, [widget.url]);
+  const warnings: string[] = [];
+  // The page's console carries its worker's too, but for WebDriver (WebKit), which cannot see workers.
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.evaluate((channel) => {
     const heard: unknown[] = [];
     new BroadcastChannel(channel).onmessage = (event) => heard.push(event.data);
@@ -49,7 +53,7 @@ async function targetPage(name: string): Promise<{ page: Page; warnings: string[
  * answer that came before the batch's, and the batch's own; where a gadget was answered with a proxy, the frame
  * also calls it, as an attacker would.
  */
-function attack(frame: Frame, name: string, gadgets: readonly object[]) {
+function attack(frame: Scope, name: string, gadgets: readonly object[]) {
   return frame.evaluate(
     async ({ name, home, gadgets }) => {
       const port = await window.askForPort(name, home);
@@ -98,9 +102,7 @@ describe('a hostile frame of an allowlisted origin', () => {
     await expect.poll(heard).toContain('control');
     expect(await heard()).toEqual(['control']);
     // Two forged messages, one warning.
-    const dropped = warnings.filter((text) => text.includes(`a frame of ${widget.url} sent`));
-    expect(dropped).toHaveLength(1);
-    await context.close();
+    if (browser.engine !== 'webkit') expect(warnings.filter((text) => text.includes(`a frame of ${widget.url} sent`))).toHaveLength(1);
   });
 
   it('gets an error, not a run, for a request of the wrong shape, and the rest of its batch is answered', async () => {
@@ -136,7 +138,6 @@ describe('a hostile frame of an allowlisted origin', () => {
       { ok: true, value: 'hello from the page' },
     ]);
     expect(await page.evaluate(() => (window as unknown as { cache: { has(k: string): Promise<boolean> } }).cache.has('k'))).toBe(false);
-    await context.close();
   });
 
   it('is refused with one warning however often a frame of an unlisted origin asks', async () => {
@@ -150,6 +151,5 @@ describe('a hostile frame of an allowlisted origin', () => {
       expect(link).toMatchObject({ kind: 'worker' });
     }
     expect(warnings.filter((text) => text.includes(`${widget.url} asked for cache 'unlisted'`))).toHaveLength(1);
-    await context.close();
   });
 });

@@ -1,28 +1,32 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openHarness, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { addFrame, HARNESS, sharingPage as sharingPageIn, useFromFrame } from '../support/frames.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 let home: TestServer;
 let other: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext | undefined;
 
 beforeAll(async () => {
   [home, other] = await Promise.all([startServer(), startServer()]);
-  browser = await launchChromium();
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
 });
 afterAll(async () => {
   await browser?.close();
   await Promise.all([home?.close(), other?.close()]);
 });
 
-function sharingPage(name: string, origins: string[] = []): Promise<Page> {
-  return browser.newContext().then((made) => sharingPageIn((context = made), home.url, name, origins));
+async function sharingPage(name: string, origins: string[] = []): Promise<TestPage> {
+  context = await browser.newContext();
+  return sharingPageIn(context, home.url, name, origins);
 }
 
-function pageReads(page: Page, key: string) {
+function pageReads(page: TestPage, key: string) {
   return page.evaluate((key) => (window as unknown as { cache: { get(k: string): Promise<unknown> } }).cache.get(key), key);
 }
 
@@ -33,7 +37,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-same');
     expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
-    await context.close();
   });
 
   it('a frame that asks before the page shares is served once the page does', async () => {
@@ -45,15 +48,13 @@ describe('frames', () => {
       (window as unknown as { cache: typeof cache }).cache = cache;
     });
     const frame = await addFrame(page, `${other.url}${HARNESS}`);
-    const asked = frame.evaluate(async (home) => {
+    await frame.evaluate((home) => {
       const cache = window.tabcache.connect({ name: 'frames-late', parentOrigins: [home], timeout: 10_000 });
-      (window as unknown as { asking: boolean }).asking = true;
-      return { seen: await cache.get('from-page'), link: (await cache.stats()).link };
+      const answer = (async () => ({ seen: await cache.get('from-page'), link: (await cache.stats()).link }))();
+      (window as unknown as { answer: typeof answer }).answer = answer;
     }, home.url);
-    await frame.waitForFunction(() => (window as unknown as { asking?: boolean }).asking);
     await page.evaluate((other) => (window as unknown as { cache: { share(o: object): void } }).cache.share({ origins: [other] }), other.url);
-    expect(await asked).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
-    await context.close();
+    expect(await frame.evaluate(() => (window as unknown as { answer: Promise<unknown> }).answer)).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
   });
 
   it('a frame of another origin gets nothing unless the page lists its origin', async () => {
@@ -66,7 +67,6 @@ describe('frames', () => {
     expect(result.link).toMatchObject({ kind: 'worker', fallback: expect.stringMatching(/no parent page offered/) });
     expect(await pageReads(page, 'from-frame')).toBeUndefined();
     expect(warnings.join('\n')).toContain(`${other.url} asked for cache 'frames-cross'`);
-    await context.close();
   });
 
   it('a frame of another origin is served when the page lists it and it trusts the page', async () => {
@@ -75,7 +75,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-allowed', [home.url]);
     expect(result).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     expect(await pageReads(page, 'from-frame')).toBe('hello from the frame');
-    await context.close();
   });
 
   it('a frame does not take a port from a parent origin it does not trust', async () => {
@@ -84,7 +83,6 @@ describe('frames', () => {
     const result = await useFromFrame(frame, 'frames-untrusted');
     expect(result.link).toMatchObject({ kind: 'worker' });
     expect(result.seen).toBeUndefined();
-    await context.close();
   });
 
   it('removing a frame in the middle of its calls leaves the page cache working', async () => {
@@ -102,7 +100,6 @@ describe('frames', () => {
       return [await cache.get('after'), await cache.get('from-frame')];
     });
     expect(after).toEqual(['still here', 'hello from the frame']);
-    await context.close();
   });
 
   it("a cross-origin frame's calls do not hang when the page's worker dies", async () => {
@@ -141,7 +138,6 @@ describe('frames', () => {
     });
     expect(settled).not.toBe('hung');
     for (const outcome of settled as string[]) expect(['answered', 'WorkerGoneError']).toContain(outcome);
-    await context.close();
   });
 
   it('a page that is not in a frame falls back to its own worker and says why', async () => {
@@ -153,6 +149,5 @@ describe('frames', () => {
       return (await cache.stats()).link;
     });
     expect(link).toEqual({ kind: 'worker', fallback: 'this page is not in a frame' });
-    await context.close();
   });
 });

@@ -1,13 +1,12 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { launchBrowser, openHarness, type TestBrowser } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
-let browser: Browser;
+let browser: TestBrowser;
 beforeAll(async () => {
   server = await startServer();
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

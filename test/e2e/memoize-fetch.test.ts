@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Plugin } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, openHarness } from '../support/browser.js';
+import { launchBrowser, openHarness, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 /** Requests each endpoint got, by path, and the If-None-Match headers sent to /api/etag. */
@@ -63,11 +62,11 @@ const counting: Plugin = {
 };
 
 let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: TestBrowser;
+let context: TestContext;
 beforeAll(async () => {
   server = await startServer({ plugins: [counting] });
-  browser = await launchChromium();
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   for (const res of hanging.splice(0)) res.destroy();
@@ -88,11 +87,17 @@ const PAGE = () => `${server.url}/test/e2e/pages/memoize.html`;
 const open = () => openHarness(context, PAGE());
 /** The parts of a RequestInit these tests send into the page. */
 type Init = { headers?: Record<string, string>; cache?: RequestCache; mode?: RequestMode };
-const get = (page: Page, path: string, init?: Init) => page.evaluate(([p, i]) => window.memo.get(p, i), [path, init] as const);
+const get = (page: TestPage, path: string, init?: Init) => page.evaluate(([p, i]) => window.memo.get(p, i), [path, init] as const);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A page whose origin now has a session cookie, which every later page of the context sends too. */
+const signedIn = async () => {
+  const page = await open();
+  await page.evaluate(() => void (document.cookie = 'session=s3cr3t; path=/'));
+  return page;
+};
 
 /** Every string in the page's cache database, keys and bodies included, once the page's writes are durable. */
-const storedText = (page: Page) =>
+const storedText = (page: TestPage) =>
   page.evaluate(async () => {
     await window.memo.cache.flush();
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -206,8 +211,7 @@ describe('memoizeFetch against a server that counts requests', () => {
   });
 
   it('keeps a private response to a same-origin request in memory only: not in IndexedDB, not after a reload', async () => {
-    await context.addCookies([{ name: 'session', value: 's3cr3t', url: server.url }]);
-    const page = await open();
+    const page = await signedIn();
     expect((await get(page, '/api/me')).body).toBe('session=s3cr3t (1)');
     expect((await get(page, '/api/me')).body).toBe('session=s3cr3t (1)');
     await get(page, '/api/fresh');
@@ -280,14 +284,13 @@ describe('across tabs', () => {
   });
 
   it('empties every tab\'s memoizeFetch cache, private responses included, when one tab clears it (logout)', async () => {
-    await context.addCookies([{ name: 'session', value: 's3cr3t', url: server.url }]);
-    const pages = await Promise.all([open(), open()]);
+    const pages = [await signedIn(), await open()];
     for (const page of pages) {
       await get(page, '/api/me');
       await get(page, '/api/fresh');
     }
     expect([count('/api/me'), count('/api/fresh')]).toEqual([2, 1]);
-    const [first, second] = pages as [Page, Page];
+    const [first, second] = pages as [TestPage, TestPage];
     await first.evaluate(() => window.memo.cache.clear());
     await expect.poll(() => second.evaluate(() => window.memo.cache.size())).toBe(0);
     expect((await get(second, '/api/me')).body).toBe('session=s3cr3t (3)');

@@ -1,11 +1,10 @@
 // Pages that share a cache with their frames, for the e2e tests of the frame handshake. Node-side only.
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { openHarness } from './browser.js';
+import { openHarness, type Scope, type TestContext, type TestPage } from './browser.js';
 
 export const HARNESS = '/test/e2e/pages/harness.html';
 
 /** A page of `origin` with cache `name` put in it (as `window.cache`) and shared with `origins`. */
-export async function sharingPage(context: BrowserContext, origin: string, name: string, origins: string[] = []): Promise<Page> {
+export async function sharingPage(context: TestContext, origin: string, name: string, origins: string[] = []): Promise<TestPage> {
   const page = await openHarness(context, `${origin}${HARNESS}`);
   await page.evaluate(
     async ({ name, origins }) => {
@@ -20,7 +19,7 @@ export async function sharingPage(context: BrowserContext, origin: string, name:
 }
 
 /** Adds a frame of `url` with element id `id` to `page`, and waits until the harness has loaded in it. */
-export async function addFrame(page: Page, url: string, id = 'widget'): Promise<Frame> {
+export async function addFrame(page: TestPage, url: string, id = 'widget'): Promise<Scope> {
   await page.evaluate(
     ({ src, id }) => {
       const frame = Object.assign(document.createElement('iframe'), { src, id });
@@ -28,15 +27,13 @@ export async function addFrame(page: Page, url: string, id = 'widget'): Promise<
     },
     { src: url, id },
   );
-  const handle = await page.waitForSelector(`#${id}`);
-  const frame = await handle.contentFrame();
-  if (!frame) throw new Error('no frame');
+  const frame = await page.frame(`#${id}`);
   await frame.waitForFunction(() => 'tabcache' in window);
   return frame;
 }
 
 /** In the frame: connect, read the page's entry, write one back, and report which worker served it. */
-export function useFromFrame(frame: Frame, name: string, parentOrigins: string[] = []) {
+export function useFromFrame(frame: Scope, name: string, parentOrigins: string[] = []) {
   return frame.evaluate(
     async ({ name, parentOrigins }) => {
       const cache = window.tabcache.connect({ name, parentOrigins, timeout: 500 });
