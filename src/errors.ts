@@ -46,3 +46,10 @@ export function fromWire({ name, message }: WireError): Error {
   error.name = name;
   return error;
 }
+
+/** The error of a put whose value cannot be stored: the same kind of error, naming the key. */
+export function valueError(key: string, error: unknown): Error {
+  const { name, message } = toWire(error);
+  const reason = message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message;
+  return fromWire({ name, message: `${PREFIX}the value for key ${JSON.stringify(key)} cannot be stored: ${reason}` });
+}

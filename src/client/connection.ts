@@ -1,4 +1,4 @@
-import { CacheClosedError, fromWire, PREFIX, toWire, VersionMismatchError, WorkerGoneError } from '../errors.js';
+import { CacheClosedError, fromWire, PREFIX, toWire, valueError, VersionMismatchError, WorkerGoneError } from '../errors.js';
 import type { BatchAnswer, BatchMessage, PortOffer, Reply, Request, StoreConfig } from '../protocol.js';
 import { SharedTableView } from '../shared-memory/table-view.js';
 import { checkWire } from '../wire.js';
@@ -245,9 +245,9 @@ export class Connection {
 
 const WRITES: ReadonlySet<Request['op']> = new Set(['put', 'delete', 'clear', 'invalidateTags']);
 
-/** The error of a call whose request could not be cloned: the same kind of error, naming the key. */
+/** The error of a call whose request could not be cloned, naming the key where it has one. */
 function cloneError(request: Request, error: unknown): Error {
-  const what = 'key' in request ? `the value for key ${JSON.stringify(request.key)}` : `'${request.op}'`;
+  if ('key' in request) return valueError(request.key, error);
   const { name, message } = toWire(error);
-  return fromWire({ name, message: `${PREFIX}${what} cannot be stored: ${message}` });
+  return fromWire({ name, message: `${PREFIX}'${request.op}' cannot be sent: ${message}` });
 }

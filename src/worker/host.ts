@@ -1,5 +1,5 @@
 import { expose, type Endpoint } from 'comlink';
-import { PREFIX, toWire } from '../errors.js';
+import { PREFIX, toWire, valueError } from '../errors.js';
 import { validateStoreConfig } from '../options.js';
 import { Tier } from '../persist/tier.js';
 import { VersionClock } from '../persist/version.js';
@@ -190,7 +190,13 @@ export class Host {
       case 'put': {
         const { key, value, tags } = request;
         const memoryOnly = request.persist === false;
-        const size = sizeOf(value) + key.length * 2;
+        let size: number;
+        try {
+          size = sizeOf(value) + key.length * 2;
+        } catch (error) {
+          // Shared memory, or a value nested deeper than the worker's stack (Firefox clones what it cannot walk).
+          throw valueError(key, error);
+        }
         // Read before the store reads it, so that the copies never outlive the store's entry.
         const ttl = request.ttl ?? store.config.ttl;
         const expiresAt = ttl === undefined || ttl === Infinity ? Infinity : this.#options.now() + ttl;
