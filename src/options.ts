@@ -198,20 +198,6 @@ export function checkPutOptions(options: unknown): asserts options is PutOptions
   if (persist === false && durable) throw new TypeError(`${PREFIX}a put cannot be both durable and kept in memory only (persist: false)`);
 }
 
-/**
- * The worker's check of a put's `persist` and `durable` fields, which a client sends only to keep the entry in
- * memory, or to wait for its commit.
- */
-export function checkWirePutFlags(persist: unknown, durable: unknown): void {
-  if (persist !== undefined && persist !== false) {
-    throw new TypeError(`${PREFIX}the wire field 'persist' of a put must be false or absent, got ${describe(persist)}`);
-  }
-  if (durable !== undefined && durable !== true) {
-    throw new TypeError(`${PREFIX}the wire field 'durable' of a put must be true or absent, got ${describe(durable)}`);
-  }
-  if (persist === false && durable) throw new TypeError(`${PREFIX}a put cannot be both durable and kept in memory only (persist: false)`);
-}
-
 /** A ttl is a positive number of milliseconds; Infinity (or undefined) means the entry does not expire. */
 export function checkTtl(ttl: unknown, option: string): asserts ttl is number | undefined {
   if (ttl === undefined) return;

@@ -107,14 +107,10 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
   };
   return new Promise((resolve) => {
     let timer = setTimeout(() => finish(undefined), timeout);
-    let asking: ReturnType<typeof setInterval> | undefined = setInterval(ask, ASK_AGAIN);
-    const stopAsking = () => {
-      clearInterval(asking);
-      asking = undefined;
-    };
+    const asking = setInterval(ask, ASK_AGAIN);
     const finish = (link: Link | undefined) => {
       clearTimeout(timer);
-      stopAsking();
+      clearInterval(asking);
       window.removeEventListener('message', onMessage);
       resolve(link);
     };
@@ -123,7 +119,7 @@ export function requestPort({ name, parentOrigins, timeout }: FrameLinkOptions):
       if (event.source !== window.parent || !trusted.has(event.origin)) return;
       if (answer?.id !== id || answer.name !== name) return;
       if (answer.type === ACK) {
-        stopAsking();
+        clearInterval(asking);
         clearTimeout(timer);
         timer = setTimeout(() => finish(undefined), PORT_TIMEOUT);
         return;

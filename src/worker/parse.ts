@@ -1,7 +1,7 @@
 // What a batch message must look like before the worker runs any of it. A port handed to a frame carries
 // whatever that frame posts, so every field is checked as if an attacker wrote it.
 import { PREFIX } from '../errors.js';
-import { checkKey, checkTags, checkTtl, checkWirePutFlags, describe } from '../options.js';
+import { checkKey, checkTags, checkTtl, describe } from '../options.js';
 import type { BatchMessage, Request } from '../protocol.js';
 
 /** Client ids are random UUIDs; a longer one is not ours, and it would be echoed back in every answer. */
@@ -51,4 +51,18 @@ export function checkRequest(raw: unknown): asserts raw is Request {
     default:
       throw new TypeError(`${PREFIX}unknown operation ${describe(request.op)}`);
   }
+}
+
+/**
+ * The worker's check of a put's `persist` and `durable` fields, which a client sends only to keep the entry in
+ * memory, or to wait for its commit.
+ */
+function checkWirePutFlags(persist: unknown, durable: unknown): void {
+  if (persist !== undefined && persist !== false) {
+    throw new TypeError(`${PREFIX}the wire field 'persist' of a put must be false or absent, got ${describe(persist)}`);
+  }
+  if (durable !== undefined && durable !== true) {
+    throw new TypeError(`${PREFIX}the wire field 'durable' of a put must be true or absent, got ${describe(durable)}`);
+  }
+  if (persist === false && durable) throw new TypeError(`${PREFIX}a put cannot be both durable and kept in memory only (persist: false)`);
 }

@@ -1,26 +1,13 @@
 // What an acknowledged write is worth when the user closes or reloads the tab right after it, with no flush.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CacheOptions, TabCache } from '../../src/index.js';
-import { launchBrowser, openHarness, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { openHarness, type TestContext, type TestPage } from '../support/browser.js';
+import { e2e } from '../support/e2e.js';
 
 const HARNESS = '/test/e2e/pages/harness.html';
 const VALUE = 'v'.repeat(1_000);
-let server: TestServer;
-let browser: TestBrowser;
+const env = e2e();
 let context: TestContext;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  await context?.close();
-});
 
 declare global {
   interface Window {
@@ -29,7 +16,7 @@ declare global {
 }
 
 async function tab(options: CacheOptions): Promise<TestPage> {
-  const page = await openHarness(context, `${server.url}${HARNESS}`);
+  const page = await openHarness(context, `${env.servers[0]!.url}${HARNESS}`);
   await page.evaluate((options) => void (window.cache = window.tabcache.createCache(options)), options);
   return page;
 }
@@ -48,8 +35,8 @@ describe('acknowledged writes and a closing tab', () => {
   it('keeps all of 500 puts made at once when the tab closes 50 ms after they resolve', async ({ skip }) => {
     // Measured in Firefox ESR 153: 2,000 puts in a transaction committed explicitly, the page closed at once,
     // kept 0 in 3 of 4 tries. It keeps only what completed before the page went: there use `durable: true`.
-    skip(browser.engine === 'firefox', 'Firefox drops a committed transaction that has not completed when its page closes');
-    context = await browser.newContext();
+    skip(env.browser.engine === 'firefox', 'Firefox drops a committed transaction that has not completed when its page closes');
+    context = await env.newContext();
     const name = `close-50-${Date.now()}`;
     // The database exists, as it does after an app's first visit: creating it can take WebKit longer than 50 ms.
     const first = await tab({ name });
@@ -71,7 +58,7 @@ describe('acknowledged writes and a closing tab', () => {
   });
 
   it('keeps durable puts when the tab closes the moment they resolve', async () => {
-    context = await browser.newContext();
+    context = await env.newContext();
     const name = `close-0-${Date.now()}`;
     for (let round = 0; round < 3; round++) {
       const page = await tab({ name });
@@ -85,7 +72,7 @@ describe('acknowledged writes and a closing tab', () => {
   });
 
   it('keeps puts awaited just before a reload', async () => {
-    context = await browser.newContext();
+    context = await env.newContext();
     const name = `reload-${Date.now()}`;
     const page = await tab({ name });
     await page.evaluate(

@@ -1,27 +1,14 @@
 // A frame of another origin that the page allowlisted, turned hostile: it does the handshake by hand and then
 // posts to its port whatever it likes. It must get the shared cache's batches and nothing more.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Scope, type TestBrowser, type TestContext, type TestPage } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Scope, TestPage } from '../support/browser.js';
+import { e2e } from '../support/e2e.js';
 import { addFrame, sharingPage, useFromFrame } from '../support/frames.js';
-import { startServer, type TestServer } from '../support/server.js';
 
-let home: TestServer;
-let widget: TestServer;
-let browser: TestBrowser;
-let context: TestContext | undefined;
-
-beforeAll(async () => {
-  [home, widget] = await Promise.all([startServer(), startServer()]);
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([home?.close(), widget?.close()]);
-});
+const env = e2e(2);
+/** The app's origin, and the origin of the widget it shares its cache with. */
+const home = () => env.servers[0]!;
+const widget = () => env.servers[1]!;
 
 /** The channel on which code smuggled into the page origin's worker would announce itself. */
 const PWNED = 'tabcache-test-pwned';
@@ -35,8 +22,7 @@ const GADGETS = {
 
 /** A page sharing cache `name` with the widget's origin, listening for the payload; warnings are gathered. */
 async function targetPage(name: string): Promise<{ page: TestPage; warnings: string[] }> {
-  context = await browser.newContext();
-  const page = await sharingPage(context, home.url, name, [widget.url]);
+  const page = await sharingPage(await env.newContext(), home().url, name, [widget().url]);
   const warnings: string[] = [];
   // The page's console carries its worker's too, but for WebDriver (WebKit), which cannot see workers.
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -78,7 +64,7 @@ function attack(frame: Scope, name: string, gadgets: readonly object[]) {
       }
       return answers.map(({ client, batch, replies, id, type }) => ({ client, batch, replies, id, type }));
     },
-    { name, home: home.url, gadgets },
+    { name, home: home().url, gadgets },
   );
 }
 
@@ -86,29 +72,29 @@ describe('a hostile frame of an allowlisted origin', () => {
   it.each(Object.entries(GADGETS))('gets no answer to a comlink %s, runs no code, and the cache still serves frames', async (_, gadget) => {
     const name = `attacked-${gadget.id}`;
     const { page, warnings } = await targetPage(name);
-    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    const frame = await addFrame(page, `${widget().url}/test/e2e/pages/harness.html`, 'widget');
     const answers = await attack(frame, name, [gadget, gadget]);
     // Only the batch is answered, on the very port the gadgets went to.
     expect(answers).toEqual([
       { client: 'attacker', batch: 0, replies: [{ ok: true, value: 'hello from the page' }], id: undefined, type: undefined },
     ]);
     // The same frame and a new one still connect through the handshake and read the shared value.
-    expect(await useFromFrame(frame, name, [home.url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
-    const second = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'second');
-    expect(await useFromFrame(second, name, [home.url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    expect(await useFromFrame(frame, name, [home().url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
+    const second = await addFrame(page, `${widget().url}/test/e2e/pages/harness.html`, 'second');
+    expect(await useFromFrame(second, name, [home().url])).toEqual({ seen: 'hello from the page', link: { kind: 'page' } });
     // The channel carries a control message posted last, and nothing that the payload would have posted.
     await page.evaluate((channel) => new BroadcastChannel(channel).postMessage('control'), PWNED);
     const heard = () => page.evaluate(() => (window as unknown as { heard: unknown[] }).heard);
     await expect.poll(heard).toContain('control');
     expect(await heard()).toEqual(['control']);
     // Two forged messages, one warning.
-    if (browser.engine !== 'webkit') expect(warnings.filter((text) => text.includes(`a frame of ${widget.url} sent`))).toHaveLength(1);
+    if (env.browser.engine !== 'webkit') expect(warnings.filter((text) => text.includes(`a frame of ${widget().url} sent`))).toHaveLength(1);
   });
 
   it('gets an error, not a run, for a request of the wrong shape, and the rest of its batch is answered', async () => {
     const name = 'attacked-shapes';
     const { page } = await targetPage(name);
-    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    const frame = await addFrame(page, `${widget().url}/test/e2e/pages/harness.html`, 'widget');
     const replies = await frame.evaluate(async ({ name, home }) => {
       const port = await window.askForPort(name, home);
       return new Promise((resolve) => {
@@ -127,7 +113,7 @@ describe('a hostile frame of an allowlisted origin', () => {
           ],
         });
       });
-    }, { name, home: home.url });
+    }, { name, home: home().url });
     expect(replies).toEqual([
       { ok: false, error: { name: 'TypeError', message: 'tabcache: keys are strings, got Object' } },
       { ok: false, error: { name: 'TypeError', message: `tabcache: option 'tags' must be an array of strings, got "not-a-list"` } },
@@ -141,17 +127,16 @@ describe('a hostile frame of an allowlisted origin', () => {
   });
 
   it('is refused with one warning however often a frame of an unlisted origin asks', async () => {
-    context = await browser.newContext();
-    const page = await sharingPage(context, home.url, 'unlisted');
+    const page = await sharingPage(await env.newContext(), home().url, 'unlisted');
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-    const frame = await addFrame(page, `${widget.url}/test/e2e/pages/harness.html`, 'widget');
+    const frame = await addFrame(page, `${widget().url}/test/e2e/pages/harness.html`, 'widget');
     for (let i = 0; i < 3; i++) {
-      const { link } = await useFromFrame(frame, 'unlisted', [home.url]);
+      const { link } = await useFromFrame(frame, 'unlisted', [home().url]);
       expect(link).toMatchObject({ kind: 'worker' });
     }
     // A command on the page brings back what its console said meanwhile, where WebDriver drives it.
     await page.evaluate(() => undefined);
-    expect(warnings.filter((text) => text.includes(`${widget.url} asked for cache 'unlisted'`))).toHaveLength(1);
+    expect(warnings.filter((text) => text.includes(`${widget().url} asked for cache 'unlisted'`))).toHaveLength(1);
   });
 });
